@@ -1,0 +1,103 @@
+package io.kiwidb.api.spi;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The seam through which every module does its file I/O, so tests can swap in an in-memory or
+ * fault-injecting file system (kiwi-testkit) and simulate crashes, failed operations and full
+ * disks. Production uses {@link #local()}.
+ *
+ * <p>Durability model (the one POSIX gives, and the one the test file systems simulate): bytes
+ * appended to a file are durable only after {@link WritableFile#sync()}; a file's creation, a
+ * rename and a delete are durable only after {@link #syncDirectory(Path)} on the parent directory.
+ * A crash may drop anything not yet durable.
+ *
+ * <p>Files are written once, front to back ({@link #create} then appends), and read with positional
+ * reads. That is all an LSM tree needs, and it keeps crash states simple: a file is always a
+ * durable prefix plus possibly-lost tail.
+ *
+ * <p>Thread safety: implementations are safe for concurrent use by many threads; individual {@link
+ * WritableFile}s are for one writer at a time, {@link ReadableFile}s for any number of readers.
+ */
+public interface FileSystem {
+  /** The real file system, through NIO. */
+  static FileSystem local() {
+    return LocalFileSystem.INSTANCE;
+  }
+
+  /**
+   * Creates a file for writing, replacing an existing one. The parent directory must exist.
+   *
+   * @throws NoSuchFileException if the parent directory does not exist
+   */
+  WritableFile create(Path file) throws IOException;
+
+  /**
+   * Opens an existing file for positional reads.
+   *
+   * @throws NoSuchFileException if it does not exist
+   */
+  ReadableFile openRead(Path file) throws IOException;
+
+  /**
+   * The size of a file in bytes.
+   *
+   * @throws NoSuchFileException if it does not exist
+   */
+  long size(Path file) throws IOException;
+
+  /** Whether a file or directory exists. */
+  boolean exists(Path path);
+
+  /**
+   * Renames a file, atomically replacing {@code target} if it exists.
+   *
+   * @throws NoSuchFileException if {@code source} does not exist
+   */
+  void rename(Path source, Path target) throws IOException;
+
+  /**
+   * Deletes a file.
+   *
+   * @throws NoSuchFileException if it does not exist
+   */
+  void delete(Path file) throws IOException;
+
+  /**
+   * Deletes a file if it exists.
+   *
+   * @return whether it existed
+   */
+  default boolean deleteIfExists(Path file) throws IOException {
+    try {
+      delete(file);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The entries (files and directories) directly inside a directory, sorted by name.
+   *
+   * @throws NoSuchFileException if it does not exist
+   */
+  List<Path> list(Path dir) throws IOException;
+
+  /** Creates a directory and any missing parents. Does nothing if it exists. */
+  void createDirectories(Path dir) throws IOException;
+
+  /** Makes the directory's entries (creates, renames, deletes inside it) durable. */
+  void syncDirectory(Path dir) throws IOException;
+
+  /**
+   * Takes an exclusive lock on {@code file} (created if absent), held until the returned lock is
+   * closed. It excludes other processes and other holders in this JVM.
+   *
+   * @throws IOException whose message says the file is locked, if someone else holds it
+   */
+  FileLock lock(Path file) throws IOException;
+}
