@@ -1,0 +1,91 @@
+package io.kiwidb.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.module.ModuleDescriptor;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a module's descriptor from its own tests: what it exports, and that every {@code provides}
+ * clause is mirrored by a {@code META-INF/services} file with the same providers (so classpath
+ * users find the same implementations as module-path users).
+ */
+public final class ModuleDescriptors {
+  private ModuleDescriptors() {}
+
+  /**
+   * The module's exports as {@code package} (unqualified) or {@code package to m1,m2} (qualified),
+   * sorted.
+   */
+  public static Set<String> exports(Module module) {
+    ModuleDescriptor d = descriptor(module);
+    Set<String> out = new TreeSet<>();
+    for (ModuleDescriptor.Exports e : d.exports()) {
+      out.add(
+          e.isQualified()
+              ? e.source() + " to " + String.join(",", new TreeSet<>(e.targets()))
+              : e.source());
+    }
+    return out;
+  }
+
+  /** Asserts the module exports exactly {@code expected} (in the form {@link #exports} gives). */
+  public static void assertExports(Module module, Set<String> expected) {
+    assertEquals(new TreeSet<>(expected), exports(module), module.getName() + " exports");
+  }
+
+  /**
+   * Asserts that the module's {@code provides} clauses and its {@code META-INF/services} files name
+   * the same providers for every service in {@code services}, and that it provides exactly the
+   * services in {@code services}.
+   */
+  public static void assertProvidesMatchServiceFiles(Module module, Set<String> services) {
+    ModuleDescriptor d = descriptor(module);
+    Map<String, Set<String>> provides = new TreeMap<>();
+    for (ModuleDescriptor.Provides p : d.provides()) {
+      provides.put(p.service(), new TreeSet<>(p.providers()));
+    }
+    assertEquals(new TreeSet<>(services), provides.keySet(), module.getName() + " provides");
+    for (String service : services) {
+      Set<String> listed = serviceFile(module, service);
+      assertEquals(
+          provides.get(service),
+          listed,
+          "META-INF/services/" + service + " must list the same providers as module-info");
+    }
+  }
+
+  private static ModuleDescriptor descriptor(Module module) {
+    assertTrue(module.isNamed(), "tests must run on the module path, but ran in " + module);
+    ModuleDescriptor d = module.getDescriptor();
+    assertNotNull(d);
+    return d;
+  }
+
+  private static Set<String> serviceFile(Module module, String service) {
+    try (InputStream in = module.getResourceAsStream("META-INF/services/" + service)) {
+      assertNotNull(in, module.getName() + " lacks META-INF/services/" + service);
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        return r.lines()
+            .map(line -> line.replaceFirst("#.*", "").trim())
+            .filter(line -> !line.isEmpty())
+            .collect(Collectors.toCollection(TreeSet::new));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

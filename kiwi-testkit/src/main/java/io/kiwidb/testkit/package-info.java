@@ -1,0 +1,2 @@
+/** Test support for kiwi-db components. */
+package io.kiwidb.testkit;
