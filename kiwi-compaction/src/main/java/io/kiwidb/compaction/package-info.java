@@ -1,0 +1,2 @@
+/** Compaction. See {@code docs/compaction.md}. */
+package io.kiwidb.compaction;

@@ -1,0 +1,2 @@
+/** Memtable implementations behind {@link io.kiwidb.api.spi.MemTableFactory}. */
+package io.kiwidb.memtable;

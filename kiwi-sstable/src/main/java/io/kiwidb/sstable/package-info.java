@@ -1,0 +1,2 @@
+/** Sorted string tables. See {@code docs/format/sstable.md}. */
+package io.kiwidb.sstable;
