@@ -1,4 +1,9 @@
-/** Benchmarks: db_bench-style workloads and JMH microbenchmarks. */
+/**
+ * Benchmarks: db_bench-style workloads and JMH microbenchmarks, each comparing implementations (and
+ * RocksDB) in one run. Run them from the class path with {@code bench/jmh}; JMH's generated code
+ * and reflection need no module declarations there.
+ */
 module io.kiwidb.bench {
   requires io.kiwidb.api;
+  requires jmh.core;
 }
