@@ -1,2 +1,0 @@
-/** The LSM engine behind {@link io.kiwidb.api.KiwiDb}. */
-package io.kiwidb.engine;
