@@ -177,7 +177,11 @@ public final class VersionSet implements AutoCloseable {
     try {
       set.orphansDeletedAtOpen = Collections.unmodifiableSet(set.deleteOrphanTables());
     } catch (RuntimeException e) {
-      set.close();
+      try {
+        set.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
       throw e;
     }
     return set;
