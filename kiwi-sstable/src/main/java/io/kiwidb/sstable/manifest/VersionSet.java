@@ -166,15 +166,15 @@ public final class VersionSet implements AutoCloseable {
       }
       throw new KiwiIOException("start " + FileNames.manifestFileName(manifestNumber), e);
     }
-    // The old manifest (and leftovers of crashed opens or rolls) are now unreferenced.
-    for (Path p : list(fs, dataRoot)) {
-      long n = FileNames.parseManifestFileName(p.getFileName().toString());
-      if (n >= 0 && n != manifestNumber) {
-        deleteQuietly(fs, p);
-      }
-    }
     VersionSet set = new VersionSet(fs, dataRoot, options, state, writer, next);
     try {
+      // The old manifest (and leftovers of crashed opens or rolls) are now unreferenced.
+      for (Path p : list(fs, dataRoot)) {
+        long n = FileNames.parseManifestFileName(p.getFileName().toString());
+        if (n >= 0 && n != manifestNumber) {
+          deleteQuietly(fs, p);
+        }
+      }
       set.orphansDeletedAtOpen = Collections.unmodifiableSet(set.deleteOrphanTables());
     } catch (RuntimeException e) {
       try {
@@ -369,6 +369,7 @@ public final class VersionSet implements AutoCloseable {
    * @throws IllegalStateException if the set is closed
    */
   public void logAndApply(VersionEdit edit) {
+    List<TableMeta> obsolete;
     applyLock.lock();
     try {
       synchronized (this) {
@@ -413,10 +414,12 @@ public final class VersionSet implements AutoCloseable {
       }
       lastSequence = newLast;
       logNumber = newLog;
-      install(version);
+      obsolete = install(version);
     } finally {
       applyLock.unlock();
     }
+    // Outside the apply lock: deleting files must not hold up the next edit.
+    deleteObsolete(obsolete);
   }
 
   /** Starts a new manifest whose snapshot already includes the edit being logged. */
@@ -445,15 +448,12 @@ public final class VersionSet implements AutoCloseable {
     deleteQuietly(fs, old.path());
   }
 
-  private void install(Version version) {
-    List<TableMeta> obsolete;
-    synchronized (this) {
-      ref(version);
-      Version old = current;
-      current = version;
-      obsolete = unref(old);
-    }
-    deleteObsolete(obsolete);
+  /** Makes {@code version} current; returns the files the old current one alone held. */
+  private synchronized List<TableMeta> install(Version version) {
+    ref(version);
+    Version old = current;
+    current = version;
+    return unref(old);
   }
 
   /**
