@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -204,7 +205,19 @@ class ManifestCrashTest {
   @Test
   void randomWorkloadsCrashedAtRandomPointsRecoverAnAcknowledgedState(SeededRandom random)
       throws IOException {
-    for (int trial = 0; trial < 30; trial++) {
+    randomWorkloads(random, 30, 10);
+  }
+
+  /** The same, crashed at every mutating operation of many more workloads: {@code -Pslow}. */
+  @Test
+  @Tag("slow")
+  void randomWorkloadsCrashedAtEveryPoint(SeededRandom random) throws IOException {
+    randomWorkloads(random, 300, Integer.MAX_VALUE);
+  }
+
+  private static void randomWorkloads(SeededRandom random, int trials, int crashesPerTrial)
+      throws IOException {
+    for (int trial = 0; trial < trials; trial++) {
       long seed = random.nextLong();
       VersionSetOptions options =
           VersionSetOptions.defaults()
@@ -217,7 +230,13 @@ class ManifestCrashTest {
       FaultInjectingFileSystem clean = FaultInjectingFileSystem.inMemory();
       Run reference = run(clean, options, sessions, src);
       long total = clean.count(Op.MUTATING);
-      for (int i = 0; i < 10; i++) {
+      if (crashesPerTrial >= total) {
+        for (long k = 1; k <= total; k++) {
+          crashAndCheck(k, total, reference, options, sessions, src);
+        }
+        continue;
+      }
+      for (int i = 0; i < crashesPerTrial; i++) {
         crashAndCheck(1 + random.nextInt((int) total), total, reference, options, sessions, src);
       }
     }
