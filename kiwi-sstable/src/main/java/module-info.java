@@ -3,5 +3,9 @@ module io.kiwidb.sstable {
   requires transitive io.kiwidb.api;
   requires com.github.benmanes.caffeine;
 
-// Exports are added (qualified, to the modules that use them) as the package fills.
+  // Exports are added (qualified, to the modules that use them) as the package fills.
+  exports io.kiwidb.sstable.manifest to
+      io.kiwidb.compaction,
+      io.kiwidb.engine,
+      io.kiwidb.bench;
 }
