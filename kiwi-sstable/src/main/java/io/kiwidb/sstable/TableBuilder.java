@@ -14,6 +14,7 @@ import io.kiwidb.sstable.compress.NoCompressor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -34,6 +35,7 @@ public final class TableBuilder implements AutoCloseable {
   private final BlockBuilder dataBlock;
   private final BlockBuilder indexBlock = new BlockBuilder(TableFormat.INDEX_RESTART_INTERVAL);
   private final FilterPolicy.Builder filter;
+  private final LongSupplier clock;
 
   private byte[] lastKey;
   private long lastSeq;
@@ -48,8 +50,9 @@ public final class TableBuilder implements AutoCloseable {
   private long rawValueBytes;
   private boolean closed;
 
-  private TableBuilder(WritableFile file, TableOptions options) {
+  private TableBuilder(WritableFile file, TableOptions options, LongSupplier clock) {
     this.file = file;
+    this.clock = clock;
     this.name = file.path().toString();
     this.options = options;
     this.dataBlock = new BlockBuilder(options.restartInterval());
@@ -65,8 +68,13 @@ public final class TableBuilder implements AutoCloseable {
    * @throws KiwiIOException if the file cannot be created
    */
   public static TableBuilder create(FileSystem fs, Path path, TableOptions options) {
+    return create(fs, path, options, System::currentTimeMillis);
+  }
+
+  /** As {@link #create(FileSystem, Path, TableOptions)} with a fixed clock, for golden files. */
+  static TableBuilder create(FileSystem fs, Path path, TableOptions options, LongSupplier clock) {
     try {
-      return new TableBuilder(fs.create(path), options);
+      return new TableBuilder(fs.create(path), options, clock);
     } catch (IOException e) {
       throw new KiwiIOException("create table " + path, e);
     }
@@ -181,7 +189,7 @@ public final class TableBuilder implements AutoCloseable {
               dataBlocks,
               rawKeyBytes,
               rawValueBytes,
-              System.currentTimeMillis());
+              clock.getAsLong());
       BlockHandle propsHandle = writeBlock(PropertiesCodec.encode(props), true);
       BlockHandle indexHandle = writeBlock(indexBlock.finish(), true);
       byte[] footer = new byte[TableFormat.FOOTER_SIZE];
