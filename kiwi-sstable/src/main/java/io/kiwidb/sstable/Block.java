@@ -168,8 +168,7 @@ final class Block {
       // Find the last restart whose key is before the target; decode forward from there.
       while (lo < hi) {
         int mid = (lo + hi + 1) >>> 1;
-        decodeAt(restart(mid), new byte[0]);
-        if (KeyOrder.compareInternal(key, seq(), target, seq) < 0) {
+        if (compareRestart(restart(mid), target, seq) < 0) {
           lo = mid;
         } else {
           hi = mid - 1;
@@ -178,6 +177,28 @@ final class Block {
       decodeAt(restart(lo), new byte[0]);
       while (isValid() && KeyOrder.compareInternal(key, seq(), target, seq) < 0) {
         next();
+      }
+    }
+
+    /**
+     * Compares the key stored whole at a restart with {@code (target, seq)} in place, without
+     * allocating: the binary search probes log2(restarts) of them per seek.
+     */
+    private int compareRestart(int offset, byte[] target, long seq) {
+      try {
+        pos[0] = offset;
+        int shared = Coding.getVarInt(data, pos, restartsOffset, 0);
+        int unshared = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
+        Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
+        int p = pos[0];
+        if (shared != 0 || (long) p + unshared + TableFormat.SEQ_KIND_SIZE > restartsOffset) {
+          throw corrupt("restart entry at block offset " + offset + " is malformed");
+        }
+        int c = Arrays.compareUnsigned(data, p, p + unshared, target, 0, target.length);
+        return c != 0 ? c : Long.compare(seq, Coding.getLong(data, p + unshared) >>> 8);
+      } catch (IllegalArgumentException e) {
+        throw new CorruptionException(
+            file, fileOffset, "bad entry at block offset " + offset + ": " + e.getMessage(), e);
       }
     }
 

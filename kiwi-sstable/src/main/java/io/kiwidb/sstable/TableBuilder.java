@@ -86,7 +86,8 @@ public final class TableBuilder implements AutoCloseable {
   }
 
   /**
-   * Adds an entry after every entry added so far.
+   * Adds an entry after every entry added so far. The arrays are not copied until the block is cut,
+   * so callers must not modify them afterwards.
    *
    * @param value the value for a PUT; must be {@code null} for a DELETE
    * @throws IllegalArgumentException if the entry is not strictly after the previous one in

@@ -48,6 +48,7 @@ import java.util.zip.CRC32C;
  */
 public final class TableReader implements AutoCloseable {
   private static volatile Map<Integer, Compressor> codecsById;
+  private static volatile Map<String, FilterPolicy> filtersByName;
 
   private final ReadableFile file;
   private final String name;
@@ -151,7 +152,12 @@ public final class TableReader implements AutoCloseable {
   }
 
   private static Function<String, FilterPolicy> installedFilters() {
-    Map<String, FilterPolicy> all = NamedProviders.all(FilterPolicy.class);
+    Map<String, FilterPolicy> all = filtersByName;
+    if (all == null) {
+      // Providers do not change while the JVM runs; one ServiceLoader pass serves every open.
+      all = NamedProviders.all(FilterPolicy.class);
+      filtersByName = all;
+    }
     return all::get;
   }
 
@@ -245,6 +251,49 @@ public final class TableReader implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Reads every block (index, filter, each data block) bypassing the cache, checking checksums and
+   * decoding every entry, and that entries are in strict internal order and match the properties.
+   *
+   * @throws CorruptionException naming the file and the first bad block
+   */
+  public void verify() {
+    Block index = Block.of(readBlock(indexHandle), name, indexHandle.offset());
+    if (filterPolicy != null) {
+      try {
+        filterPolicy.reader(readBlock(filterHandle));
+      } catch (IllegalArgumentException e) {
+        throw new CorruptionException(
+            name, filterHandle.offset(), "filter block: " + e.getMessage(), e);
+      }
+    }
+    long count = 0;
+    byte[] lastKey = null;
+    long lastSeq = 0;
+    Block.Cursor ic = index.cursor();
+    for (ic.seekToFirst(); ic.isValid(); ic.next()) {
+      BlockHandle h = dataHandle(ic);
+      Block.Cursor c = Block.of(readBlock(h), name, h.offset()).cursor();
+      for (c.seekToFirst(); c.isValid(); c.next()) {
+        if (lastKey != null && KeyOrder.compareInternal(lastKey, lastSeq, c.key(), c.seq()) >= 0) {
+          throw new CorruptionException(name, h.offset(), "entries out of order");
+        }
+        if (KeyOrder.compareInternal(c.key(), c.seq(), ic.key(), ic.seq()) > 0) {
+          throw new CorruptionException(name, h.offset(), "entry beyond its index key");
+        }
+        lastKey = c.key();
+        lastSeq = c.seq();
+        count++;
+      }
+    }
+    if (count != properties.entryCount()) {
+      throw new CorruptionException(
+          name,
+          CorruptionException.UNKNOWN_OFFSET,
+          count + " entries found, properties say " + properties.entryCount());
+    }
   }
 
   /** Closes the file. Cached blocks stay until evicted or {@link BlockCache#invalidateFile}. */

@@ -122,6 +122,29 @@ class TableCorruptionTest {
   }
 
   @Test
+  void verifyFindsEveryFlippedByte() throws Exception {
+    try (TableReader t = open()) {
+      t.verify();
+    }
+    for (int i = 0; i < good.length; i++) {
+      byte[] bad = good.clone();
+      bad[i] ^= (byte) 0xff;
+      fs.overwrite(path, bad);
+      int at = i;
+      CorruptionException e =
+          assertThrows(
+              CorruptionException.class,
+              () -> {
+                try (TableReader t = open()) {
+                  t.verify();
+                }
+              },
+              () -> "flip at " + at);
+      assertEquals(path.toString(), e.file());
+    }
+  }
+
+  @Test
   void everyTruncationIsDetected() throws Exception {
     for (int len = 0; len < good.length; len++) {
       fs.overwrite(path, Arrays.copyOf(good, len));

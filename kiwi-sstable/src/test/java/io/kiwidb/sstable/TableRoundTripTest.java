@@ -69,6 +69,7 @@ class TableRoundTripTest {
             .withFilter(filter ? new ExactFilterPolicy() : null, 0.01);
     try (TableReader t = build(model, options, new BlockCache(8, 2, 2))) {
       assertEquals(model.entries, t.entries());
+      t.verify();
       checkProperties(model, t, filter ? ExactFilterPolicy.NAME : "", codec);
       checkGets(model, t, random, filter);
       checkIterator(model, t, random);
