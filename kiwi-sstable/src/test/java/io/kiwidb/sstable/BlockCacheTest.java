@@ -70,6 +70,19 @@ class BlockCacheTest {
   }
 
   @Test
+  void aCacheCreatedDisabledCanBeEnabledLive() {
+    BlockCache cache = new BlockCache(0, 0, 0);
+    try (TableReader t = table(1, cache)) {
+      assertEquals(CacheAnswer.MISS, t.get(key(7), 5).cache());
+      assertEquals(CacheAnswer.MISS, t.get(key(7), 5).cache());
+      cache.resize(4, 1, 1);
+      assertEquals(CacheAnswer.MISS, t.get(key(7), 5).cache());
+      assertEquals(CacheAnswer.HIT, t.get(key(7), 5).cache());
+      assertEquals(1, cache.stats().index().hits());
+    }
+  }
+
+  @Test
   void invalidateFileDropsOnlyThatFilesBlocks() {
     BlockCache cache = BlockCache.withDefaults();
     try (TableReader a = table(1, cache);

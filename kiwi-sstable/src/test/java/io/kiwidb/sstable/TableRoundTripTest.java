@@ -22,6 +22,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -176,6 +178,24 @@ class TableRoundTripTest {
       assertEquals(es.get(0), it.entry());
       it.prev();
       assertFalse(it.isValid());
+    }
+  }
+
+  @Test
+  @Tag("slow")
+  void largeTablesMatchTheModel(SeededRandom random) {
+    for (String codec : new String[] {"none", "lz4"}) {
+      TableModel model = TableModel.random(random, 50_000, 9000);
+      TableOptions options =
+          TableOptions.defaults()
+              .withCompressor(codec(codec))
+              .withFilter(new ExactFilterPolicy(), 0.01);
+      try (TableReader t = build(model, options, new BlockCache(64, 4, 4))) {
+        assertEquals(model.entries, t.entries());
+        t.verify();
+        checkGets(model, t, random, true);
+        checkIterator(model, t, random);
+      }
     }
   }
 
