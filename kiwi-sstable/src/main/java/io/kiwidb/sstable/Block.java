@@ -54,7 +54,9 @@ final class Block {
     int previous = -1;
     for (int i = 0; i < count; i++) {
       int r = b.restart(i);
-      if (r <= previous || r >= b.restartsOffset && !(r == 0 && b.restartsOffset == 0)) {
+      // The first restart is the first entry, so a scan from restart 0 sees every entry.
+      boolean misplaced = i == 0 ? r != 0 : r <= previous || r >= b.restartsOffset;
+      if (misplaced) {
         throw b.corrupt("restart " + i + " points to " + r);
       }
       previous = r;

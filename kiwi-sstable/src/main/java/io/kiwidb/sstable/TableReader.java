@@ -22,6 +22,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,7 +228,7 @@ public final class TableReader implements AutoCloseable {
     c.seek(key, readSeq);
     // The index key of this block is >= (key, readSeq) and < the next block's first key, so if no
     // entry here is at or after the target, no later block can hold this user key either.
-    if (!c.isValid() || !java.util.Arrays.equals(c.key(), key)) {
+    if (!c.isValid() || !Arrays.equals(c.key(), key)) {
       return new TableLookup(null, Answer.ABSENT, filter, cached);
     }
     InternalEntry e = new InternalEntry(c.key(), c.seq(), c.kind(), c.value());
@@ -400,7 +401,7 @@ public final class TableReader implements AutoCloseable {
       throw corrupt(h.offset(), "block checksum mismatch (" + size + "-byte block)");
     }
     if (id == NoCompressor.ID) {
-      return size == raw.length ? raw : java.util.Arrays.copyOf(raw, size);
+      return size == raw.length ? raw : Arrays.copyOf(raw, size);
     }
     Compressor codec = codecs().get(id);
     if (codec == null) {

@@ -1,6 +1,7 @@
 package io.kiwidb.sstable.compress;
 
 import io.kiwidb.api.spi.Compressor;
+import java.util.Arrays;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -46,7 +47,7 @@ public final class Lz4Compressor implements Compressor {
   public byte[] compress(byte[] src, int off, int len) {
     byte[] out = new byte[COMPRESSOR.maxCompressedLength(len)];
     int n = COMPRESSOR.compress(src, off, len, out, 0, out.length);
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 
   @Override
