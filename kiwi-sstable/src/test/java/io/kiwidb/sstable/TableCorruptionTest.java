@@ -11,6 +11,7 @@ import io.kiwidb.api.spi.FilterPolicy;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.sstable.compress.Lz4Compressor;
+import io.kiwidb.sstable.compress.NoCompressor;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
@@ -66,6 +67,13 @@ class TableCorruptionTest {
       b.finish();
     }
     good = fs.contents(path);
+    // Some blocks must really be lz4-compressed, so flips inside compressed payloads are covered.
+    Path raw = Path.of("/raw.sst");
+    try (TableBuilder b = TableBuilder.create(fs, raw, o.withCompressor(new NoCompressor()))) {
+      model.entries.forEach(b::add);
+      b.finish();
+    }
+    assertTrue(good.length < fs.size(raw), good.length + " vs " + fs.size(raw));
   }
 
   private TableReader open() {
