@@ -6,4 +6,6 @@
 module io.kiwidb.bench {
   requires io.kiwidb.api;
   requires jmh.core;
+  requires io.kiwidb.sstable;
+  requires rocksdbjni; // automatic module (org.rocksdb:rocksdbjni:linux64), baseline only
 }

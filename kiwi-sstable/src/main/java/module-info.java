@@ -2,10 +2,18 @@
 module io.kiwidb.sstable {
   requires transitive io.kiwidb.api;
   requires com.github.benmanes.caffeine;
+  requires org.lz4.java; // automatic module (at.yawk.lz4:lz4-java)
 
-  // Exports are added (qualified, to the modules that use them) as the package fills.
+  exports io.kiwidb.sstable to
+      io.kiwidb.compaction,
+      io.kiwidb.engine,
+      io.kiwidb.bench;
   exports io.kiwidb.sstable.manifest to
       io.kiwidb.compaction,
       io.kiwidb.engine,
       io.kiwidb.bench;
+
+  provides io.kiwidb.api.spi.Compressor with
+      io.kiwidb.sstable.compress.NoCompressor,
+      io.kiwidb.sstable.compress.Lz4Compressor;
 }

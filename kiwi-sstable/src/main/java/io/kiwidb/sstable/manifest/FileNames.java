@@ -1,5 +1,6 @@
 package io.kiwidb.sstable.manifest;
 
+import io.kiwidb.sstable.TableFiles;
 import java.nio.file.Path;
 
 /**
@@ -20,13 +21,13 @@ import java.nio.file.Path;
  */
 public final class FileNames {
   /** The directory under the data root that holds table files. */
-  public static final String TABLE_DIR = "sst";
+  public static final String TABLE_DIR = TableFiles.DIRECTORY;
 
   /** The pointer to the live manifest. */
   public static final String CURRENT = "CURRENT";
 
   /** The suffix of table files. */
-  public static final String TABLE_SUFFIX = ".sst";
+  public static final String TABLE_SUFFIX = TableFiles.SUFFIX;
 
   static final String CURRENT_TMP = "CURRENT.tmp";
   static final String MANIFEST_PREFIX = "MANIFEST-";
@@ -36,20 +37,17 @@ public final class FileNames {
 
   /** The path of table file {@code fileNumber} under {@code dataRoot}. */
   public static Path tableFile(Path dataRoot, long fileNumber) {
-    return dataRoot.resolve(TABLE_DIR).resolve(tableFileName(fileNumber));
+    return TableFiles.tablePath(dataRoot, fileNumber);
   }
 
   /** The name of table file {@code fileNumber}, e.g. {@code 000012.sst}. */
   public static String tableFileName(long fileNumber) {
-    return padded(fileNumber) + TABLE_SUFFIX;
+    return TableFiles.fileName(fileNumber);
   }
 
   /** The number of a table file name, or -1 if the name is not a table file's. */
   public static long parseTableFileName(String name) {
-    if (!name.endsWith(TABLE_SUFFIX)) {
-      return -1;
-    }
-    return parseNumber(name.substring(0, name.length() - TABLE_SUFFIX.length()));
+    return TableFiles.parseFileNumber(Path.of(name)).orElse(-1);
   }
 
   /** The name of manifest {@code number}, e.g. {@code MANIFEST-000007}. */

@@ -1,0 +1,252 @@
+package io.kiwidb.sstable;
+
+import io.kiwidb.api.CorruptionException;
+import io.kiwidb.api.EntryKind;
+import io.kiwidb.api.spi.Coding;
+import io.kiwidb.api.spi.KeyOrder;
+import java.util.Arrays;
+
+/**
+ * A decoded (checksum-verified, decompressed) block: its entry bytes and restart array. See {@link
+ * BlockBuilder} for the encoding.
+ *
+ * <p>Even after the CRC check every length read from the block is bounded by the block itself, so a
+ * block that is malformed in a way the CRC cannot catch (a writer bug, a CRC collision) gives a
+ * {@link CorruptionException} naming the file and block offset, never an out-of-bounds access or a
+ * huge allocation.
+ *
+ * <p>Thread safety: immutable after construction; shared through the block cache. Each {@link
+ * Cursor} is for one thread.
+ */
+final class Block {
+  private final byte[] data;
+  private final int restartsOffset;
+  private final int restartCount;
+  private final String file;
+  private final long fileOffset;
+
+  private Block(byte[] data, int restartsOffset, int restartCount, String file, long fileOffset) {
+    this.data = data;
+    this.restartsOffset = restartsOffset;
+    this.restartCount = restartCount;
+    this.file = file;
+    this.fileOffset = fileOffset;
+  }
+
+  /**
+   * Wraps decoded block contents.
+   *
+   * @throws CorruptionException if the restart array does not fit the block
+   */
+  static Block of(byte[] data, String file, long fileOffset) {
+    if (data.length < 4) {
+      throw new CorruptionException(file, fileOffset, "block of " + data.length + " bytes");
+    }
+    int count = Coding.getInt(data, data.length - 4);
+    long restartsOffset = data.length - 4 - 4L * count;
+    if (count < 1 || restartsOffset < 0) {
+      throw new CorruptionException(
+          file,
+          fileOffset,
+          "restart count " + count + " does not fit a " + data.length + "-byte block");
+    }
+    Block b = new Block(data, (int) restartsOffset, count, file, fileOffset);
+    int previous = -1;
+    for (int i = 0; i < count; i++) {
+      int r = b.restart(i);
+      // The first restart is the first entry, so a scan from restart 0 sees every entry.
+      boolean misplaced = i == 0 ? r != 0 : r <= previous || r >= b.restartsOffset;
+      if (misplaced) {
+        throw b.corrupt("restart " + i + " points to " + r);
+      }
+      previous = r;
+    }
+    return b;
+  }
+
+  int restart(int i) {
+    return Coding.getInt(data, restartsOffset + 4 * i);
+  }
+
+  /** The size of the decoded contents, for stats. */
+  int size() {
+    return data.length;
+  }
+
+  CorruptionException corrupt(String detail) {
+    return new CorruptionException(file, fileOffset, detail);
+  }
+
+  CorruptionException corrupt(String detail, Throwable cause) {
+    return new CorruptionException(file, fileOffset, detail, cause);
+  }
+
+  Cursor cursor() {
+    return new Cursor();
+  }
+
+  /**
+   * A position in the block. Keys are fresh arrays (callers may keep them); values are copied out
+   * on demand.
+   */
+  final class Cursor {
+    private int current = -1; // offset of the current entry, or -1 when invalid
+    private int next; // offset just past the current entry
+    private byte[] key = new byte[0];
+    private long seqKind;
+    private int valueOff;
+    private int valueLen;
+    private final int[] pos = new int[1];
+
+    boolean isValid() {
+      return current >= 0;
+    }
+
+    byte[] key() {
+      return key;
+    }
+
+    long seq() {
+      return seqKind >>> 8;
+    }
+
+    EntryKind kind() {
+      return EntryKind.fromCode((int) (seqKind & 0xff));
+    }
+
+    byte[] value() {
+      return kind() == EntryKind.DELETE
+          ? null
+          : Arrays.copyOfRange(data, valueOff, valueOff + valueLen);
+    }
+
+    /** The value's bytes as stored, for index handles. */
+    byte[] rawValue() {
+      return Arrays.copyOfRange(data, valueOff, valueOff + valueLen);
+    }
+
+    void seekToFirst() {
+      decodeAt(restart(0), new byte[0]);
+    }
+
+    void seekToLast() {
+      decodeAt(restart(restartCount - 1), new byte[0]);
+      while (isValid() && next < restartsOffset) {
+        decodeAt(next, key);
+      }
+    }
+
+    void next() {
+      if (next >= restartsOffset) {
+        current = -1;
+        return;
+      }
+      decodeAt(next, key);
+    }
+
+    void prev() {
+      int target = current;
+      int r = restartCount - 1;
+      while (r >= 0 && restart(r) >= target) {
+        r--;
+      }
+      if (r < 0) {
+        current = -1;
+        return;
+      }
+      decodeAt(restart(r), new byte[0]);
+      while (next < target) {
+        decodeAt(next, key);
+      }
+      if (next != target) {
+        throw corrupt("entries do not chain to offset " + target);
+      }
+    }
+
+    /** Moves to the first entry at or after {@code (target, seq)} in internal order. */
+    void seek(byte[] target, long seq) {
+      int lo = 0;
+      int hi = restartCount - 1;
+      // Find the last restart whose key is before the target; decode forward from there.
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (compareRestart(restart(mid), target, seq) < 0) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      decodeAt(restart(lo), new byte[0]);
+      while (isValid() && KeyOrder.compareInternal(key, seq(), target, seq) < 0) {
+        next();
+      }
+    }
+
+    /**
+     * Compares the key stored whole at a restart with {@code (target, seq)} in place, without
+     * allocating: the binary search probes log2(restarts) of them per seek.
+     */
+    private int compareRestart(int offset, byte[] target, long seq) {
+      try {
+        pos[0] = offset;
+        int shared = Coding.getVarInt(data, pos, restartsOffset, 0);
+        int unshared = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
+        Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
+        int p = pos[0];
+        if (shared != 0 || (long) p + unshared + TableFormat.SEQ_KIND_SIZE > restartsOffset) {
+          throw corrupt("restart entry at block offset " + offset + " is malformed");
+        }
+        int c = Arrays.compareUnsigned(data, p, p + unshared, target, 0, target.length);
+        return c != 0 ? c : Long.compare(seq, Coding.getLong(data, p + unshared) >>> 8);
+      } catch (IllegalArgumentException e) {
+        throw new CorruptionException(
+            file, fileOffset, "bad entry at block offset " + offset + ": " + e.getMessage(), e);
+      }
+    }
+
+    private void decodeAt(int offset, byte[] previousKey) {
+      if (offset >= restartsOffset) {
+        current = -1;
+        return;
+      }
+      try {
+        pos[0] = offset;
+        int shared = Coding.getVarInt(data, pos, restartsOffset, previousKey.length);
+        int unshared = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
+        int vlen = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
+        int p = pos[0];
+        if ((long) p + unshared + TableFormat.SEQ_KIND_SIZE + vlen > restartsOffset) {
+          throw corrupt("entry at block offset " + offset + " runs past the entries");
+        }
+        if (shared > 0 && previousKey.length == 0) {
+          throw corrupt("entry at block offset " + offset + " shares a prefix at a restart");
+        }
+        byte[] k = new byte[shared + unshared];
+        System.arraycopy(previousKey, 0, k, 0, shared);
+        System.arraycopy(data, p, k, shared, unshared);
+        p += unshared;
+        long sk = Coding.getLong(data, p);
+        int code = (int) (sk & 0xff);
+        if (code != EntryKind.PUT.code() && (code != EntryKind.DELETE.code() || vlen != 0)) {
+          throw corrupt(
+              "entry at block offset "
+                  + offset
+                  + " has kind "
+                  + code
+                  + " and "
+                  + vlen
+                  + " value bytes");
+        }
+        key = k;
+        seqKind = sk;
+        valueOff = p + TableFormat.SEQ_KIND_SIZE;
+        valueLen = vlen;
+        current = offset;
+        next = valueOff + vlen;
+      } catch (IllegalArgumentException e) {
+        throw new CorruptionException(
+            file, fileOffset, "bad entry at block offset " + offset + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

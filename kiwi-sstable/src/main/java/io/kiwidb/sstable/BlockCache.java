@@ -1,0 +1,176 @@
+package io.kiwidb.sstable;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.kiwidb.api.spi.FilterPolicy;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Three Caffeine caches shared by every open table: decoded data blocks, index blocks and filters,
+ * each bounded by an entry count (the reference's {@code cache_data_entry_limit}, {@code
+ * cache_index_entry_limit} and {@code cache_bloom_entry_limit}) and keyed by (file number, block
+ * offset). Entry counts rather than bytes keep the reference's knobs; a data block is about {@code
+ * block_size} bytes, so the data cache holds roughly {@code limit * block_size} bytes.
+ *
+ * <p>A limit of 0 disables that cache: lookups always read the file and count a miss (used for
+ * cold-cache benchmarks). Limits can be changed live with {@link #resize}.
+ *
+ * <p>Thread safety: safe for concurrent use. Two readers missing the same block at once may both
+ * read it; the second insert simply replaces the first (blocks are immutable, so either is
+ * correct), which is cheaper than holding a lock across file I/O.
+ *
+ * <p>Invariants: a cached block is the verified, decompressed content of the block at that offset
+ * of that file number. File numbers are never reused, and {@link #invalidateFile} is called when a
+ * table is deleted, so a stale block can never be served for another file.
+ */
+public final class BlockCache {
+  /** The reference's default {@code cache_data_entry_limit}. */
+  public static final int DEFAULT_DATA_ENTRIES = 256;
+
+  /** The reference's default {@code cache_index_entry_limit}. */
+  public static final int DEFAULT_INDEX_ENTRIES = 64;
+
+  /** The reference's default {@code cache_bloom_entry_limit}. */
+  public static final int DEFAULT_FILTER_ENTRIES = 64;
+
+  private final Tier<Block> data;
+  private final Tier<Block> index;
+  private final Tier<FilterPolicy.Reader> filter;
+
+  /**
+   * Creates a cache with the given entry limits.
+   *
+   * @throws IllegalArgumentException if a limit is negative
+   */
+  public BlockCache(int dataEntries, int indexEntries, int filterEntries) {
+    data = new Tier<>("cache_data_entry_limit", dataEntries);
+    index = new Tier<>("cache_index_entry_limit", indexEntries);
+    filter = new Tier<>("cache_bloom_entry_limit", filterEntries);
+  }
+
+  /** A cache with the reference's default limits (256 / 64 / 64). */
+  public static BlockCache withDefaults() {
+    return new BlockCache(DEFAULT_DATA_ENTRIES, DEFAULT_INDEX_ENTRIES, DEFAULT_FILTER_ENTRIES);
+  }
+
+  /**
+   * Changes the limits live; shrinking evicts down to the new bound.
+   *
+   * @throws IllegalArgumentException if a limit is negative
+   */
+  public void resize(int dataEntries, int indexEntries, int filterEntries) {
+    data.resize(dataEntries);
+    index.resize(indexEntries);
+    filter.resize(filterEntries);
+  }
+
+  /** Drops every cached block of a file (call when the table is deleted). */
+  public void invalidateFile(long fileNumber) {
+    data.invalidateFile(fileNumber);
+    index.invalidateFile(fileNumber);
+    filter.invalidateFile(fileNumber);
+  }
+
+  /** Drops everything; counters are kept. */
+  public void invalidateAll() {
+    data.cache.invalidateAll();
+    index.cache.invalidateAll();
+    filter.cache.invalidateAll();
+  }
+
+  /** Hit/miss counts and sizes of the three caches. */
+  public Stats stats() {
+    return new Stats(data.stats(), index.stats(), filter.stats());
+  }
+
+  Tier<Block> data() {
+    return data;
+  }
+
+  Tier<Block> index() {
+    return index;
+  }
+
+  Tier<FilterPolicy.Reader> filter() {
+    return filter;
+  }
+
+  /**
+   * Counters of one cache.
+   *
+   * @param hits lookups answered from the cache
+   * @param misses lookups that had to read the file
+   * @param entries entries held now (approximate while evictions are pending)
+   * @param limit the configured entry limit
+   */
+  public record TierStats(long hits, long misses, long entries, long limit) {
+    /** Hits over lookups, or 0 before any lookup. */
+    public double hitRate() {
+      long total = hits + misses;
+      return total == 0 ? 0 : (double) hits / total;
+    }
+  }
+
+  /**
+   * Counters of the three caches.
+   *
+   * @param data data blocks
+   * @param index index blocks
+   * @param filter filters
+   */
+  public record Stats(TierStats data, TierStats index, TierStats filter) {}
+
+  /** Cache key: a block of a file. */
+  record Key(long fileNumber, long offset) {}
+
+  /** One bounded cache with its own counters. */
+  static final class Tier<V> {
+    private final String name;
+    private final Cache<Key, V> cache;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private volatile int limit;
+
+    Tier(String name, int limit) {
+      this.name = name;
+      this.limit = checkLimit(name, limit);
+      // Eviction runs on the calling thread so sizes are exact right after a put or a resize.
+      this.cache = Caffeine.newBuilder().maximumSize(limit).executor(Runnable::run).build();
+    }
+
+    private static int checkLimit(String name, int limit) {
+      if (limit < 0) {
+        throw new IllegalArgumentException(name + " must be >= 0, got " + limit);
+      }
+      return limit;
+    }
+
+    /** The cached value, counting a hit or a miss. */
+    V get(long fileNumber, long offset) {
+      V v = limit == 0 ? null : cache.getIfPresent(new Key(fileNumber, offset));
+      (v == null ? misses : hits).increment();
+      return v;
+    }
+
+    void put(long fileNumber, long offset, V value) {
+      if (limit > 0) {
+        cache.put(new Key(fileNumber, offset), value);
+      }
+    }
+
+    void resize(int newLimit) {
+      checkLimit(name, newLimit);
+      limit = newLimit;
+      cache.policy().eviction().orElseThrow().setMaximum(newLimit);
+      cache.cleanUp();
+    }
+
+    void invalidateFile(long fileNumber) {
+      cache.asMap().keySet().removeIf(k -> k.fileNumber() == fileNumber);
+    }
+
+    TierStats stats() {
+      return new TierStats(hits.sum(), misses.sum(), cache.estimatedSize(), limit);
+    }
+  }
+}
