@@ -236,9 +236,9 @@ public record ConfigKey(
       case BOOLEAN:
         return "true or false";
       case CHOICE:
-        return String.join(" | ", new java.util.TreeSet<>(choices));
+        return String.join(", ", new java.util.TreeSet<>(choices));
       case PROVIDER:
-        return String.join(" | ", new java.util.TreeSet<>(choices)) + " (or an installed provider)";
+        return String.join(", ", new java.util.TreeSet<>(choices)) + " (or an installed provider)";
       default:
         break;
     }
