@@ -12,13 +12,10 @@ import com.google.inject.multibindings.MapBinder;
 import com.google.inject.util.Modules;
 import io.kiwidb.api.InvalidConfigException;
 import io.kiwidb.api.spi.CompactionOptions;
-import io.kiwidb.api.spi.CompactionPlan;
 import io.kiwidb.api.spi.CompactionStrategy;
 import io.kiwidb.api.spi.Compressor;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.FilterPolicy;
-import io.kiwidb.api.spi.LevelView;
-import io.kiwidb.api.spi.MemTable;
 import io.kiwidb.api.spi.MemTableFactory;
 import io.kiwidb.engine.DataDirectory;
 import io.kiwidb.engine.config.ConfigStore;
@@ -30,59 +27,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class EngineModuleTest {
 
-  // Test-only providers: the real ones live in modules not merged yet.
-  record FakeMemTables(String name) implements MemTableFactory {
-    @Override
-    public MemTable create() {
-      throw new UnsupportedOperationException("test provider");
-    }
-  }
-
-  record FakeFilter(String name) implements FilterPolicy {
-    @Override
-    public Builder builder(double falsePositiveRate) {
-      throw new UnsupportedOperationException("test provider");
-    }
-
-    @Override
-    public Reader reader(byte[] filter) {
-      throw new UnsupportedOperationException("test provider");
-    }
-  }
-
-  record FakeStrategy(String name) implements CompactionStrategy {
-    @Override
-    public Optional<CompactionPlan> pick(LevelView view, CompactionOptions options) {
-      return Optional.empty();
-    }
-  }
-
-  record FakeCompressor(String name, int id) implements Compressor {
-    @Override
-    public byte[] compress(byte[] src, int off, int len) {
-      return java.util.Arrays.copyOfRange(src, off, off + len);
-    }
-
-    @Override
-    public byte[] decompress(byte[] src, int off, int len, int originalLength) {
-      return java.util.Arrays.copyOfRange(src, off, off + len);
-    }
-  }
-
-  static final SpiCatalog CATALOG =
-      new SpiCatalog(
-          Map.of(
-              "skiplist", new FakeMemTables("skiplist"), "redblack", new FakeMemTables("redblack")),
-          Map.of("bloom", new FakeFilter("bloom"), "none", new FakeFilter("none")),
-          Map.of("leveled", new FakeStrategy("leveled"), "tiered", new FakeStrategy("tiered")),
-          Map.of("none", new FakeCompressor("none", 0)));
+  static final SpiCatalog CATALOG = TestProviders.CATALOG;
 
   private final InMemoryFileSystem fs = new InMemoryFileSystem();
   private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -174,7 +125,7 @@ class EngineModuleTest {
 
   @Test
   void testsCanAddProvidersThroughModulesOverride() {
-    FakeMemTables extra = new FakeMemTables("hash");
+    TestProviders.FakeMemTables extra = new TestProviders.FakeMemTables("hash");
     EngineModule m = module("/db", Map.of("memtable_impl", "hash"), CATALOG);
     Injector injector =
         EngineInjector.create(
