@@ -6,6 +6,7 @@ import java.math.BigInteger;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -124,7 +125,7 @@ public record ConfigKey(
         {
           String s = toText(raw).toLowerCase(Locale.ROOT);
           if (!choices.contains(s)) {
-            throw invalid(raw, "must be one of " + new java.util.TreeSet<>(choices));
+            throw invalid(raw, "must be one of " + new TreeSet<>(choices));
           }
           return s;
         }
@@ -136,7 +137,7 @@ public record ConfigKey(
                 raw,
                 "must be an implementation name (lower-case letters, digits, '_', '.', '-');"
                     + " stock: "
-                    + new java.util.TreeSet<>(choices));
+                    + new TreeSet<>(choices));
           }
           return s;
         }
@@ -236,9 +237,9 @@ public record ConfigKey(
       case BOOLEAN:
         return "true or false";
       case CHOICE:
-        return String.join(", ", new java.util.TreeSet<>(choices));
+        return String.join(", ", new TreeSet<>(choices));
       case PROVIDER:
-        return String.join(", ", new java.util.TreeSet<>(choices)) + " (or an installed provider)";
+        return String.join(", ", new TreeSet<>(choices)) + " (or an installed provider)";
       default:
         break;
     }

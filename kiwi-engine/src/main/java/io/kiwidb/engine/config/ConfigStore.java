@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -234,7 +235,7 @@ public final class ConfigStore {
           "config file "
               + file
               + " must hold a JSON object of snake_case keys, not "
-              + root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+              + root.getNodeType().toString().toLowerCase(Locale.ROOT)
               + " (the file was left unchanged)",
           null);
     }

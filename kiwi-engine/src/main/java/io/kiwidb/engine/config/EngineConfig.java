@@ -5,6 +5,7 @@ import io.kiwidb.api.spi.CompactionOptions;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -88,7 +89,7 @@ public final class EngineConfig {
       all.put(k.name(), given.getOrDefault(k.name(), k.defaultValue()));
     }
     this.values = Collections.unmodifiableMap(all);
-    env = Env.valueOf(str(ConfigKeys.ENV).toUpperCase(java.util.Locale.ROOT));
+    env = Env.valueOf(str(ConfigKeys.ENV).toUpperCase(Locale.ROOT));
     maxMemtableSizeMb = dbl(ConfigKeys.MAX_MEMTABLE_SIZE_MB);
     maxMemtableEntries = num(ConfigKeys.MAX_MEMTABLE_ENTRIES);
     immutableQueueMaxLen = num(ConfigKeys.IMMUTABLE_QUEUE_MAX_LEN);
@@ -108,11 +109,9 @@ public final class EngineConfig {
     filterPolicy = str(ConfigKeys.FILTER_POLICY);
     compactionStrategy = str(ConfigKeys.COMPACTION_STRATEGY);
     compression = str(ConfigKeys.COMPRESSION);
-    walSyncMode =
-        WalSyncMode.valueOf(str(ConfigKeys.WAL_SYNC_MODE).toUpperCase(java.util.Locale.ROOT));
+    walSyncMode = WalSyncMode.valueOf(str(ConfigKeys.WAL_SYNC_MODE).toUpperCase(Locale.ROOT));
     walRecoveryMode =
-        WalRecoveryMode.valueOf(
-            str(ConfigKeys.WAL_RECOVERY_MODE).toUpperCase(java.util.Locale.ROOT));
+        WalRecoveryMode.valueOf(str(ConfigKeys.WAL_RECOVERY_MODE).toUpperCase(Locale.ROOT));
     logBroadcastEnabled = (Boolean) values.get(ConfigKeys.LOG_BROADCAST_ENABLED.name());
     logBroadcastPort = num(ConfigKeys.LOG_BROADCAST_PORT);
     l0SlowdownWritesThreshold = num(ConfigKeys.L0_SLOWDOWN_WRITES_THRESHOLD);

@@ -93,6 +93,42 @@ class EngineLoggingTest {
   }
 
   @Test
+  void concurrentLoggingFromManyThreadsStaysWithItsEngine() throws Exception {
+    EngineLogging a = start("a", LoggingOptions.defaults().withBroadcast(false, 0));
+    EngineLogging b = start("b", LoggingOptions.defaults().withBroadcast(false, 0));
+    int perThread = 500;
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      EngineLogging engine = t % 2 == 0 ? a : b;
+      String name = t % 2 == 0 ? "A" : "B";
+      int thread = t;
+      threads.add(
+          engine
+              .threadFactory("writer")
+              .newThread(
+                  () -> {
+                    for (int i = 0; i < perThread; i++) {
+                      LOG.atInfo()
+                          .addKeyValue("i", i)
+                          .log("line of " + name + " from thread " + thread);
+                    }
+                  }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    a.close();
+    b.close();
+    List<String> linesA = Files.readAllLines(a.logFile().orElseThrow());
+    List<String> linesB = Files.readAllLines(b.logFile().orElseThrow());
+    assertEquals(2 * perThread, linesA.stream().filter(l -> l.contains("line of A")).count());
+    assertEquals(2 * perThread, linesB.stream().filter(l -> l.contains("line of B")).count());
+    assertTrue(linesA.stream().noneMatch(l -> l.contains("line of B")));
+    assertTrue(linesB.stream().noneMatch(l -> l.contains("line of A")));
+  }
+
+  @Test
   void untaggedEventsGoToTheSoleEngineOnly() throws IOException {
     EngineLogging a = start("a", LoggingOptions.defaults().withBroadcast(false, 0));
     LOG.info("untagged while A is alone");
