@@ -14,7 +14,8 @@ import io.kiwidb.api.ConfigChange;
 public interface ConfigListener {
   /**
    * @param change the key, old and new values, and whether the key is live
-   * @param config the whole new config
+   * @param config the new effective config ({@link ConfigStore#effective()}); for a reopen-only key
+   *     it still holds the old value
    */
   void configChanged(ConfigChange change, EngineConfig config);
 }

@@ -38,8 +38,13 @@ import org.slf4j.LoggerFactory;
  * <p>Atomic rewrite: the whole config is written to {@code <name>.tmp}, fsynced, renamed over the
  * file and the directory fsynced, so a crash leaves either the old or the new file, never a mix.
  *
- * <p>Thread safety: {@link #current()} is lock-free (a volatile snapshot); {@link #update} is
- * serialised, and listeners run in update order.
+ * <p>Two snapshots: {@link #current()} is what the file says (every persisted change), {@link
+ * #effective()} is what the running engine uses: it follows live keys at once but keeps each
+ * reopen-only key at the value it had when the store was opened. Components read {@code
+ * effective()}; {@code StorageEngine.config()} shows {@code current()}.
+ *
+ * <p>Thread safety: {@link #current()} and {@link #effective()} are lock-free (volatile snapshots);
+ * {@link #update} is serialised, and listeners run in update order.
  */
 public final class ConfigStore {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
@@ -60,11 +65,13 @@ public final class ConfigStore {
   private final List<ConfigListener> listeners = new CopyOnWriteArrayList<>();
   private final List<ConfigValidator> validators = new CopyOnWriteArrayList<>();
   private volatile EngineConfig current;
+  private volatile EngineConfig effective;
 
   private ConfigStore(FileSystem fs, Path file, EngineConfig initial) {
     this.fs = fs;
     this.file = file;
     this.current = initial;
+    this.effective = initial;
   }
 
   /** The default location, {@code <dataRoot>/config.json}. */
@@ -106,9 +113,17 @@ public final class ConfigStore {
     return file;
   }
 
-  /** The current config. */
+  /** The config as persisted in the file, including reopen-only changes not yet in effect. */
   public EngineConfig current() {
     return current;
+  }
+
+  /**
+   * The config the running engine uses: live keys as last updated, reopen-only keys as they were at
+   * open.
+   */
+  public EngineConfig effective() {
+    return effective;
   }
 
   /** Registers a listener for persisted changes. */
@@ -156,10 +171,15 @@ public final class ConfigStore {
     writeAtomically(fs, file, after);
     current = after;
     boolean applied = k.isLive();
+    if (applied) {
+      // Cross-key rules involve live keys only, on which both snapshots agree, so this holds.
+      effective = effective.with(key, newValue);
+    }
+    EngineConfig now = effective;
     ConfigChange change = new ConfigChange(key, oldValue, newValue, applied);
     for (ConfigListener l : listeners) {
       try {
-        l.configChanged(change, after);
+        l.configChanged(change, now);
       } catch (RuntimeException e) {
         applied = false;
         LOG.atError()

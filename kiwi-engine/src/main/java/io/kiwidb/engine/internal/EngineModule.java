@@ -29,15 +29,16 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link DataDirectory}, {@link FileSystem}, {@link ConfigStore}, {@link EngineLogging}: the
  *       instances given.
- *   <li>{@link EngineConfig}: unscoped, the store's current snapshot at each injection (components
- *       that follow live changes register a {@link io.kiwidb.engine.config.ConfigListener}).
+ *   <li>{@link EngineConfig}: unscoped, the store's effective snapshot at each injection (live keys
+ *       as last updated, reopen-only keys as at open); components that follow live changes register
+ *       a {@link io.kiwidb.engine.config.ConfigListener}.
  *   <li>{@code Map<String, MemTableFactory>} (and the same for {@link FilterPolicy}, {@link
  *       CompactionStrategy}, {@link Compressor}): every implementation, by name.
  *   <li>{@link MemTableFactory}, {@link FilterPolicy}, {@link CompactionStrategy}, {@link
  *       Compressor}: singletons, the implementation the config names when the injector is built; an
  *       unknown name fails injector creation with {@link io.kiwidb.api.InvalidConfigException}
  *       listing the known names (see {@link EngineInjector}).
- *   <li>{@link CompactionOptions}: unscoped, from the current config.
+ *   <li>{@link CompactionOptions}: unscoped, from the effective config.
  * </ul>
  *
  * <p>The storage core (WAL, memtables, tables, compaction, flush pipeline) adds its own module next
@@ -82,38 +83,38 @@ public final class EngineModule extends AbstractModule {
 
   @Provides
   EngineConfig engineConfig(ConfigStore store) {
-    return store.current();
+    return store.effective();
   }
 
   @Provides
   CompactionOptions compactionOptions(ConfigStore store) {
-    return store.current().compactionOptions();
+    return store.effective().compactionOptions();
   }
 
   @Provides
   @Singleton
   MemTableFactory memTableFactory(Map<String, MemTableFactory> known, ConfigStore store) {
     return SpiCatalog.select(
-        known, ConfigKeys.MEMTABLE_IMPL.name(), store.current().memtableImpl());
+        known, ConfigKeys.MEMTABLE_IMPL.name(), store.effective().memtableImpl());
   }
 
   @Provides
   @Singleton
   FilterPolicy filterPolicy(Map<String, FilterPolicy> known, ConfigStore store) {
     return SpiCatalog.select(
-        known, ConfigKeys.FILTER_POLICY.name(), store.current().filterPolicy());
+        known, ConfigKeys.FILTER_POLICY.name(), store.effective().filterPolicy());
   }
 
   @Provides
   @Singleton
   CompactionStrategy compactionStrategy(Map<String, CompactionStrategy> known, ConfigStore store) {
     return SpiCatalog.select(
-        known, ConfigKeys.COMPACTION_STRATEGY.name(), store.current().compactionStrategy());
+        known, ConfigKeys.COMPACTION_STRATEGY.name(), store.effective().compactionStrategy());
   }
 
   @Provides
   @Singleton
   Compressor compressor(Map<String, Compressor> known, ConfigStore store) {
-    return SpiCatalog.select(known, ConfigKeys.COMPRESSION.name(), store.current().compression());
+    return SpiCatalog.select(known, ConfigKeys.COMPRESSION.name(), store.effective().compression());
   }
 }

@@ -197,6 +197,23 @@ class ConfigStoreTest {
   }
 
   @Test
+  void reopenOnlyChangesAreInTheFileButNotInEffectUntilReopen() throws IOException {
+    ConfigStore store = ConfigStore.open(fs, FILE);
+    List<EngineConfig> told = new ArrayList<>();
+    store.addListener((change, config) -> told.add(config));
+    store.update("max_levels", 4); // reopen-only
+    store.update("block_size", 8192); // live
+    assertEquals(4, store.current().maxLevels());
+    assertEquals(6, store.effective().maxLevels());
+    assertEquals(8192, store.effective().blockSize());
+    assertEquals(6, told.get(1).maxLevels());
+    assertEquals(8192, told.get(1).blockSize());
+    ConfigStore reopened = ConfigStore.open(fs, FILE);
+    assertEquals(4, reopened.effective().maxLevels());
+    assertEquals(reopened.current(), reopened.effective());
+  }
+
+  @Test
   void sameValueWritesNothingAndNotifiesNobody() throws IOException {
     FaultInjectingFileSystem faulty = new FaultInjectingFileSystem(fs);
     ConfigStore store = ConfigStore.open(faulty, FILE);

@@ -48,8 +48,10 @@ class EngineModuleTest {
   private EngineModule module(String root, Map<String, Object> settings, SpiCatalog catalog) {
     DataDirectory dir = DataDirectory.open(fs, Path.of(root));
     toClose.add(dir);
+    ConfigStore first = ConfigStore.open(fs, dir.configFile());
+    settings.forEach(first::update);
+    // Implementation names apply on reopen: load the file again, as the next open would.
     ConfigStore store = ConfigStore.open(fs, dir.configFile());
-    settings.forEach(store::update);
     EngineLogging logging =
         EngineLogging.start(
             dir.logsDir(),
