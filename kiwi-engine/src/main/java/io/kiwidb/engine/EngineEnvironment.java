@@ -1,0 +1,152 @@
+package io.kiwidb.engine;
+
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import io.kiwidb.api.InvalidConfigException;
+import io.kiwidb.api.KiwiException;
+import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.engine.config.ConfigStore;
+import io.kiwidb.engine.internal.EngineInjector;
+import io.kiwidb.engine.internal.EngineModule;
+import io.kiwidb.engine.internal.SpiCatalog;
+import io.kiwidb.engine.logging.EngineLogging;
+import io.kiwidb.engine.logging.LoggingOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything an engine stands on before its storage core starts: the locked data directory, the
+ * config, the engine's logging and its injector, opened in the order that keeps a failed open
+ * harmless.
+ *
+ * <p>Open order: (1) lock the data directory, so a second engine fails before touching anything;
+ * (2) load or create the config, so a bad file fails with the file untouched; (3) start logging
+ * (its broadcast keys come from the config) and log {@code Startup started} and {@code Config
+ * loaded}; (4) check that every configured implementation is installed and register that check for
+ * later updates; (5) build the injector from {@link EngineModule} plus the storage core's modules.
+ * If any step throws, everything already opened is closed again (logging, then the lock) and the
+ * exception propagates, so a failed open leaves no lock held, no appender attached and no server
+ * running.
+ *
+ * <p>Close order: the engine shuts its storage core down first, then closes this: logging last but
+ * one (so shutdown lines are still written and streamed), then the lock.
+ *
+ * <p>Thread safety: immutable after {@link #open}; {@link #close()} is idempotent and synchronised.
+ */
+public final class EngineEnvironment implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineEnvironment.class);
+
+  private final DataDirectory directory;
+  private final ConfigStore config;
+  private final EngineLogging logging;
+  private final Injector injector;
+  private boolean closed;
+
+  private EngineEnvironment(
+      DataDirectory directory, ConfigStore config, EngineLogging logging, Injector injector) {
+    this.directory = directory;
+    this.config = config;
+    this.logging = logging;
+    this.injector = injector;
+  }
+
+  /**
+   * Opens an engine's environment.
+   *
+   * @param fs the file system; file logging is on only for {@link FileSystem#local()}
+   * @param dataRoot the data directory
+   * @param configPath the config file, or {@code null} for {@code <dataRoot>/config.json}
+   * @param catalog the installed implementations ({@link SpiCatalog#installed()} in production)
+   * @param coreModules the storage core's Guice modules, installed next to {@link EngineModule}
+   * @throws KiwiException if the directory is locked by another engine
+   * @throws InvalidConfigException if the config is malformed, holds a bad value or names an
+   *     implementation that is not installed
+   */
+  public static EngineEnvironment open(
+      FileSystem fs, Path dataRoot, Path configPath, SpiCatalog catalog, Module... coreModules) {
+    Objects.requireNonNull(catalog, "catalog");
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      DataDirectory dir = DataDirectory.open(fs, dataRoot);
+      opened.add(dir);
+      ConfigStore store = ConfigStore.open(fs, configPath != null ? configPath : dir.configFile());
+      EngineLogging logging =
+          EngineLogging.start(
+              dir.logsDir(),
+              EngineLogging.newEngineId(dir.root()),
+              LoggingOptions.from(store.current(), fs == FileSystem.local()));
+      opened.add(0, logging);
+      Injector injector =
+          logging.call(
+              () -> {
+                LOG.atInfo()
+                    .addKeyValue("data_root", dir.root())
+                    .addKeyValue("log_file", logging.logFile().orElse(null))
+                    .addKeyValue("log_port", logging.logPort())
+                    .addKeyValue("engine_id", logging.engineId())
+                    .log("Startup started");
+                LOG.atInfo()
+                    .addKeyValue("path", store.file())
+                    .addKeyValue("config", store.current().asMap())
+                    .log("Config loaded");
+                catalog.check(store.current());
+                store.addValidator(catalog.validator());
+                Module[] modules = new Module[coreModules.length + 1];
+                modules[0] = new EngineModule(dir, store, logging, catalog);
+                System.arraycopy(coreModules, 0, modules, 1, coreModules.length);
+                return EngineInjector.create(modules);
+              });
+      return new EngineEnvironment(dir, store, logging, injector);
+    } catch (RuntimeException e) {
+      for (AutoCloseable c : opened) {
+        try {
+          c.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The locked data directory. */
+  public DataDirectory directory() {
+    return directory;
+  }
+
+  /** The config store. */
+  public ConfigStore config() {
+    return config;
+  }
+
+  /** The engine's logging: thread factories, call scopes, {@code logPort()}. */
+  public EngineLogging logging() {
+    return logging;
+  }
+
+  /** The engine's injector. */
+  public Injector injector() {
+    return injector;
+  }
+
+  /**
+   * Stops logging (closing broadcast clients) and releases the lock. Call after the storage core
+   * has shut down. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      logging.close();
+    } finally {
+      directory.close();
+    }
+  }
+}

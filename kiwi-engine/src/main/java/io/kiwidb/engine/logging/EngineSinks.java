@@ -1,0 +1,33 @@
+package io.kiwidb.engine.logging;
+
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+
+/**
+ * Where one engine's events go: its rolling file appender (absent when file logging is off) and its
+ * broadcast server (absent when broadcasting is off).
+ *
+ * <p>Thread safety: the file appender locks internally; the layout is thread-safe; the server's
+ * publish never blocks.
+ */
+final class EngineSinks {
+  private final Appender<ILoggingEvent> file;
+  private final LogBroadcastServer server;
+  private final PatternLayout layout;
+
+  EngineSinks(Appender<ILoggingEvent> file, LogBroadcastServer server, PatternLayout layout) {
+    this.file = file;
+    this.server = server;
+    this.layout = layout;
+  }
+
+  void append(ILoggingEvent event) {
+    if (file != null) {
+      file.doAppend(event);
+    }
+    if (server != null && server.clientCount() > 0) {
+      server.publish(layout.doLayout(event));
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package io.kiwidb.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kiwidb.api.KiwiException;
+import io.kiwidb.api.KiwiIOException;
+import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.testkit.FaultInjectingFileSystem;
+import io.kiwidb.testkit.FaultInjectingFileSystem.Fault;
+import io.kiwidb.testkit.FaultInjectingFileSystem.Op;
+import io.kiwidb.testkit.InMemoryFileSystem;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@SuppressWarnings("try") // resources held open for their scope only
+class DataDirectoryTest {
+  @TempDir Path tmp;
+
+  @Test
+  void createsTheRootAndSubdirectoriesDurably() throws IOException {
+    InMemoryFileSystem fs = new InMemoryFileSystem();
+    Path root = Path.of("/data/db1");
+    try (DataDirectory d = DataDirectory.open(fs, root)) {
+      assertEquals(root, d.root());
+      assertEquals(root.resolve("wal"), d.walDir());
+      assertEquals(root.resolve("config.json"), d.configFile());
+      fs.crash();
+      assertEquals(
+          List.of(
+              root.resolve("LOCK"), root.resolve("logs"), root.resolve("sst"), root.resolve("wal")),
+          fs.list(root));
+    }
+  }
+
+  @Test
+  void aSecondEngineInThisJvmFailsNamingTheDirectory() {
+    Path root = tmp.resolve("db");
+    try (DataDirectory first = DataDirectory.open(FileSystem.local(), root)) {
+      KiwiException e =
+          assertThrows(KiwiException.class, () -> DataDirectory.open(FileSystem.local(), root));
+      assertTrue(
+          e.getMessage().startsWith("data directory " + root + " is in use by another kiwi-db"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("in this process"), e.getMessage());
+    }
+    // Released on close: the directory opens again.
+    DataDirectory.open(FileSystem.local(), root).close();
+  }
+
+  @Test
+  void relativeAndAbsoluteSpellingsAreTheSameDirectory() {
+    Path root = tmp.resolve("db");
+    try (DataDirectory first = DataDirectory.open(FileSystem.local(), root)) {
+      Path other = root.resolve("wal/..");
+      assertThrows(KiwiException.class, () -> DataDirectory.open(FileSystem.local(), other));
+    }
+  }
+
+  @Test
+  void closeIsIdempotent() {
+    DataDirectory d = DataDirectory.open(new InMemoryFileSystem(), Path.of("/x"));
+    d.close();
+    d.close();
+  }
+
+  @Test
+  void failureToCreateASubdirectoryReleasesTheLock() {
+    FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
+    fs.failAt(Op.MKDIRS, 2, Fault.TRANSIENT); // the root succeeds, wal/ fails
+    KiwiIOException e =
+        assertThrows(KiwiIOException.class, () -> DataDirectory.open(fs, Path.of("/db")));
+    assertTrue(e.getMessage().contains("create subdirectories of /db"), e.getMessage());
+    DataDirectory.open(fs, Path.of("/db")).close();
+  }
+
+  @Test
+  void anotherProcessHoldingTheLockMakesOpenFail() throws Exception {
+    Path root = tmp.resolve("shared");
+    Process child = startChild("hold", root);
+    try (BufferedReader out = reader(child)) {
+      assertEquals("LOCKED", out.readLine());
+      KiwiException e =
+          assertThrows(KiwiException.class, () -> DataDirectory.open(FileSystem.local(), root));
+      assertTrue(
+          e.getMessage().startsWith("data directory " + root + " is in use"), e.getMessage());
+      assertTrue(e.getMessage().contains("another process"), e.getMessage());
+      child.getOutputStream().close(); // the child releases and exits
+      assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, child.exitValue());
+    } finally {
+      child.destroyForcibly();
+    }
+    DataDirectory.open(FileSystem.local(), root).close();
+  }
+
+  @Test
+  void anotherProcessCannotOpenWhileWeHoldIt() throws Exception {
+    Path root = tmp.resolve("ours");
+    try (DataDirectory held = DataDirectory.open(FileSystem.local(), root)) {
+      Process child = startChild("try", root);
+      try (BufferedReader out = reader(child)) {
+        String line = out.readLine();
+        assertTrue(
+            line != null && line.startsWith("FAILED: data directory " + root + " is in use"),
+            String.valueOf(line));
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+      } finally {
+        child.destroyForcibly();
+      }
+    }
+  }
+
+  private static BufferedReader reader(Process p) {
+    return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Starts {@link LockHolder} in a child JVM with the same java binary. The tests run patched into
+   * the engine module, so the child gets everything on its plain class path: our classes, our test
+   * classes, and every jar of this JVM's module and class paths.
+   */
+  private static Process startChild(String mode, Path root) throws IOException {
+    Set<String> cp = new LinkedHashSet<>();
+    cp.add(Path.of("target", "test-classes").toAbsolutePath().toString());
+    cp.add(Path.of("target", "classes").toAbsolutePath().toString());
+    for (String prop : new String[] {"jdk.module.path", "java.class.path"}) {
+      String v = System.getProperty(prop);
+      if (v != null && !v.isEmpty()) {
+        cp.addAll(List.of(v.split(File.pathSeparator)));
+      }
+    }
+    assertTrue(
+        Files.isRegularFile(Path.of("target/test-classes/io/kiwidb/engine/LockHolder.class")),
+        "tests run from the module directory");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(String.join(File.pathSeparator, cp));
+    cmd.add(LockHolder.class.getName());
+    cmd.add(mode);
+    cmd.add(root.toString());
+    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+}
