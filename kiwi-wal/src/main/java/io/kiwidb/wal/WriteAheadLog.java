@@ -205,7 +205,10 @@ public final class WriteAheadLog implements Closeable {
         wal.segments.add(new SegmentState(s.number(), s.file(), s.entries(), s.lastSequence()));
         wal.liveEntries.addAndGet(s.entries());
       }
-      wal.startSegment(recovered.highestSegment() + 1);
+      // Right after the newest live segment, so live numbers stay contiguous (set-aside files
+      // have other suffixes and never clash).
+      wal.startSegment(
+          live.isEmpty() ? recovered.highestSegment() + 1 : live.get(live.size() - 1).number() + 1);
     } catch (IOException e) {
       throw new KiwiIOException("open write-ahead log in " + walDir, e);
     }
@@ -221,7 +224,7 @@ public final class WriteAheadLog implements Closeable {
     List<Path> skipped = new ArrayList<>(recovered.skippedSegments());
     for (int i = skipped.size() - 1; i >= 0; i--) {
       Path p = skipped.get(i);
-      fs.rename(p, p.resolveSibling(p.getFileName() + ".dropped"));
+      fs.rename(p, aside(p, ".dropped"));
     }
     fs.syncDirectory(dir);
     WalReplay.Segment damaged = live.isEmpty() ? null : live.get(live.size() - 1);
@@ -230,12 +233,14 @@ public final class WriteAheadLog implements Closeable {
     }
     Path file = damaged.file();
     long keep = damaged.validBytes();
+    Path tail;
     try (ReadableFile in = fs.openRead(file)) {
       long size = in.size();
-      copy(in, keep, size, file.resolveSibling(file.getFileName() + ".tail"));
+      tail = aside(file, ".tail");
+      copy(in, keep, size, tail);
       if (keep < LogFormat.HEADER_SIZE) {
         live.remove(live.size() - 1);
-        fs.rename(file, file.resolveSibling(file.getFileName() + ".dropped"));
+        fs.rename(file, aside(file, ".dropped"));
       } else {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         copy(in, 0, keep, tmp);
@@ -246,9 +251,20 @@ public final class WriteAheadLog implements Closeable {
     log.atWarn()
         .addKeyValue("file", file)
         .addKeyValue("kept_bytes", keep)
-        .addKeyValue("set_aside", file.getFileName() + ".tail")
+        .addKeyValue("set_aside", tail)
         .addKeyValue("dropped_segments", skipped.size())
         .log("WAL repaired after replay: damaged tail set aside");
+  }
+
+  /**
+   * A free name for a set-aside file: {@code 000007.log.tail}, or with {@code .2}, {@code .3}...
+   */
+  private Path aside(Path file, String suffix) {
+    Path p = file.resolveSibling(file.getFileName() + suffix);
+    for (int k = 2; fs.exists(p); k++) {
+      p = file.resolveSibling(file.getFileName() + suffix + "." + k);
+    }
+    return p;
   }
 
   private void copy(ReadableFile in, long from, long to, Path target) throws IOException {
@@ -587,6 +603,16 @@ public final class WriteAheadLog implements Closeable {
       List<Long> out = new ArrayList<>(segments.size());
       segments.forEach(s -> out.add(s.number));
       return out;
+    }
+  }
+
+  /** Writers queued or being written now; for tests that stage a group. */
+  int queuedWriters() {
+    queueLock.lock();
+    try {
+      return queue.size();
+    } finally {
+      queueLock.unlock();
     }
   }
 
