@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,17 +89,24 @@ import org.slf4j.LoggerFactory;
 public final class WriteAheadLog implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(WriteAheadLog.class);
 
-  /** A queued writer; its fields are guarded by the queue lock. */
+  /** The longest a leader waits for released writers to come back (see {@link #gather}). */
+  private static final long MAX_GATHER_NANOS = 200_000;
+
+  /**
+   * A queued writer. The leader writes {@code firstSeq} and {@code error} before the volatile
+   * {@code done}, which publishes them to the waiting thread.
+   */
   private static final class Writer {
     final WalBatch batch;
-    final Condition wake;
-    boolean done;
+    final Thread thread;
+    volatile boolean done;
+    volatile boolean leader;
     long firstSeq;
     RuntimeException error;
 
-    Writer(WalBatch batch, Condition wake) {
+    Writer(WalBatch batch, Thread thread) {
       this.batch = batch;
-      this.wake = wake;
+      this.thread = thread;
     }
   }
 
@@ -135,6 +143,12 @@ public final class WriteAheadLog implements Closeable {
   private RecordFramer framer; // guarded by writeLock
   private long lastSeq; // guarded by writeLock
   private final List<Writer> group = new ArrayList<>(); // guarded by writeLock
+  private int lastGroupSize; // guarded by writeLock
+  private volatile long groupsWritten; // written under writeLock
+  private volatile long batchesWritten; // written under writeLock
+  private long ioNanosAverage; // moving average of a group's write+sync; guarded by writeLock
+  private Thread gatherer; // the leader while it waits in gather(); guarded by queueLock
+  private int gatherTarget; // guarded by queueLock
 
   private final ReentrantLock deleteLock = new ReentrantLock();
   private final ArrayDeque<SegmentState> segments = new ArrayDeque<>(); // guarded by itself
@@ -318,21 +332,32 @@ public final class WriteAheadLog implements Closeable {
    */
   public long append(WalBatch batch) {
     Objects.requireNonNull(batch, "batch");
-    Writer w = new Writer(batch, queueLock.newCondition());
+    Writer w = new Writer(batch, Thread.currentThread());
     queueLock.lock();
     try {
       checkUsable("append");
       queue.addLast(w);
-      while (!w.done && queue.peekFirst() != w) {
-        w.wake.awaitUninterruptibly();
-      }
-      if (w.done) {
-        return outcome(w);
+      if (queue.size() == 1) {
+        w.leader = true;
+      } else if (gatherer != null && queue.size() >= gatherTarget) {
+        LockSupport.unpark(gatherer); // the group the leader waits for is complete
       }
     } finally {
       queueLock.unlock();
     }
-    lead(w);
+    // Followers wait without the lock: the leader sets done (or leader) and unparks them, so a
+    // released writer leaves without contending for the queue lock.
+    boolean interrupted = false;
+    while (!w.done && !w.leader) {
+      LockSupport.park(this);
+      interrupted |= Thread.interrupted();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (!w.done) {
+      lead(w);
+    }
     return outcome(w);
   }
 
@@ -350,6 +375,7 @@ public final class WriteAheadLog implements Closeable {
       group.clear();
       queueLock.lock();
       try {
+        gather();
         long bytes = 0;
         for (Iterator<Writer> it = queue.iterator(); it.hasNext(); ) {
           Writer m = it.next();
@@ -364,21 +390,18 @@ public final class WriteAheadLog implements Closeable {
       } finally {
         queueLock.unlock();
       }
+      Writer next;
       try {
         commit();
       } finally {
         queueLock.lock();
         try {
-          for (Writer m : group) {
+          for (int i = 0; i < group.size(); i++) {
             queue.removeFirst(); // the group is the front of the queue, in order
-            m.done = true;
-            if (m != leader) {
-              m.wake.signal();
-            }
           }
-          Writer next = queue.peekFirst();
+          next = queue.peekFirst();
           if (next != null) {
-            next.wake.signal();
+            next.leader = true;
           } else {
             drained.signalAll();
           }
@@ -386,8 +409,55 @@ public final class WriteAheadLog implements Closeable {
           queueLock.unlock();
         }
       }
+      for (Writer m : group) {
+        if (m != leader) {
+          m.done = true;
+          LockSupport.unpark(m.thread);
+        }
+      }
+      leader.done = true;
+      if (next != null) {
+        LockSupport.unpark(next.thread);
+      }
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Under concurrency, lets the writers just released by the previous group re-enqueue before this
+   * group is cut. Without it, closed-loop writers phase-lock: the released ones always arrive just
+   * after the next group was formed, so each fsync carries about half of the writers. The wait
+   * happens only when the previous group had several members (so a lone writer never waits), ends
+   * as soon as as many writers are queued as that group had, and is bounded by half the recent
+   * write+fsync time (so it cannot cost more latency than the fsync it saves). Called with the
+   * queue lock held; releases it while parked.
+   */
+  private void gather() {
+    int want = Math.min(lastGroupSize, maxGroupBatches);
+    if (want <= 1 || queue.size() >= want) {
+      return;
+    }
+    long deadline = System.nanoTime() + Math.min(ioNanosAverage / 2, MAX_GATHER_NANOS);
+    gatherer = Thread.currentThread();
+    gatherTarget = want;
+    boolean interrupted = false;
+    try {
+      long left;
+      while (queue.size() < want && (left = deadline - System.nanoTime()) > 0) {
+        queueLock.unlock();
+        try {
+          LockSupport.parkNanos(this, left);
+          interrupted |= Thread.interrupted();
+        } finally {
+          queueLock.lock();
+        }
+      }
+    } finally {
+      gatherer = null;
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -412,6 +482,7 @@ public final class WriteAheadLog implements Closeable {
       entries += m.batch.count();
     }
     String op = "write";
+    long started = System.nanoTime();
     try {
       ByteBuffer bytes = framer.bytes();
       current.append(bytes);
@@ -419,6 +490,10 @@ public final class WriteAheadLog implements Closeable {
         op = "sync";
         current.sync();
       }
+      ioNanosAverage += (System.nanoTime() - started - ioNanosAverage) / 8;
+      lastGroupSize = group.size();
+      groupsWritten++;
+      batchesWritten += group.size();
     } catch (IOException e) {
       KiwiIOException err = new KiwiIOException(op + " " + current.path(), e);
       poison(err);
@@ -590,6 +665,19 @@ public final class WriteAheadLog implements Closeable {
    */
   public long liveEntryCount() {
     return liveEntries.get();
+  }
+
+  /**
+   * Commit groups written since open: with {@link #batchesWritten()}, the average group size, the
+   * measure of how much group commit is saving.
+   */
+  public long groupsWritten() {
+    return groupsWritten;
+  }
+
+  /** Batches written since open. */
+  public long batchesWritten() {
+    return batchesWritten;
   }
 
   /** The number of the segment being written. */

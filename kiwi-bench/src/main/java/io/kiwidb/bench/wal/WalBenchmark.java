@@ -1,0 +1,243 @@
+package io.kiwidb.bench.wal;
+
+import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.wal.CommitListener;
+import io.kiwidb.wal.SyncMode;
+import io.kiwidb.wal.WalBatch;
+import io.kiwidb.wal.WalOptions;
+import io.kiwidb.wal.WalReplay;
+import io.kiwidb.wal.WriteAheadLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+
+/**
+ * The WAL against the raw file operations it is built from, on one disk in one run:
+ *
+ * <ul>
+ *   <li>raw fsync rate: append a 128-byte record to a growing file and {@code fdatasync} ({@code
+ *       FileChannel.force(false)}), in a loop, one thread;
+ *   <li>WAL {@code always} with 1, 2, 4, 8 and 16 writer threads (a 128-byte record each: 7-byte
+ *       chunk header + 121-byte payload with a 16-byte key and an 82-byte value);
+ *   <li>raw sequential write MB/s (4 KiB appends, no sync) against WAL {@code none} MB/s (one batch
+ *       of one 4 KiB value per append, 4150 bytes on disk).
+ * </ul>
+ *
+ * <p>Each case runs {@code -Dseconds=N} (default 3) after a short warm-up and is repeated {@code
+ * -Drounds=N} (default 2) times, interleaved with the others so a noisy neighbour hurts all alike;
+ * the best round is reported. Usage: {@code java -cp kiwi-bench/target/kiwi-bench.jar:
+ * kiwi-bench/target/lib/* io.kiwidb.bench.wal.WalBenchmark [dir]} (default: a new directory under
+ * {@code /tmp}). A main-method runner rather than JMH: the quantities are throughputs of I/O loops
+ * over seconds, and the thread sweep shares one log, which JMH's per-thread model fits poorly.
+ */
+public final class WalBenchmark {
+  private static final int RECORD = 128;
+  private static final int BIG_VALUE = 4096;
+
+  private final Path root;
+  private final double seconds;
+
+  private WalBenchmark(Path root, double seconds) {
+    this.root = root;
+    this.seconds = seconds;
+  }
+
+  /** Runs every case and prints a Markdown table. */
+  public static void main(String[] args) throws Exception {
+    Path root =
+        args.length > 0
+            ? Files.createDirectories(Path.of(args[0]))
+            : Files.createTempDirectory(Path.of("/tmp"), "kiwi-wal-bench");
+    double seconds = Double.parseDouble(System.getProperty("seconds", "3"));
+    int rounds = Integer.getInteger("rounds", 2);
+    WalBenchmark b = new WalBenchmark(root, seconds);
+    int[] threads = {1, 2, 4, 8, 16};
+    double rawSync = 0;
+    double rawSeq = 0;
+    double none = 0;
+    double noneRolling = 0;
+    double[] always = new double[threads.length];
+    try {
+      b.rawFsync(0.5);
+      b.wal(SyncMode.ALWAYS, 1, RECORD, 0.5);
+      for (int r = 0; r < rounds; r++) {
+        rawSync = Math.max(rawSync, b.rawFsync(seconds));
+        for (int i = 0; i < threads.length; i++) {
+          always[i] = Math.max(always[i], b.wal(SyncMode.ALWAYS, threads[i], RECORD, seconds));
+        }
+        rawSeq = Math.max(rawSeq, b.rawSequential(seconds));
+        none = Math.max(none, b.wal(SyncMode.NONE, 1, BIG_VALUE, seconds));
+        noneRolling = Math.max(noneRolling, b.wal(SyncMode.NONE, 1, BIG_VALUE, seconds, true));
+      }
+    } finally {
+      try (Stream<Path> s = Files.walk(root)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    double recordMb = (BIG_VALUE + 54) / 1e6; // 4150 bytes per WAL record on disk
+    System.out.println();
+    System.out.println("| case | result | ratio | target |");
+    System.out.println("|---|---|---|---|");
+    row("raw: 128 B append + fdatasync, 1 thread", rawSync, "ops/s", "1.00", "");
+    for (int i = 0; i < threads.length; i++) {
+      String ratio =
+          i == 0 ? fmt(always[0] / rawSync) + " of raw" : fmt(always[i] / always[0]) + "x 1 thread";
+      String target = i == 0 ? ">= 0.90 of raw" : threads[i] == 8 ? ">= 5x 1 thread" : "";
+      row(
+          "WAL always, " + threads[i] + " thread" + (threads[i] > 1 ? "s" : ""),
+          always[i],
+          "ops/s",
+          ratio,
+          target);
+    }
+    row("raw: 4 KiB sequential write, no sync", rawSeq * (BIG_VALUE / 1e6), "MB/s", "1.00", "");
+    row(
+        "WAL none, 4 KiB value, 1 thread",
+        none * recordMb,
+        "MB/s",
+        fmt(none * recordMb / (rawSeq * BIG_VALUE / 1e6)) + " of raw",
+        ">= 0.70 of raw");
+    row(
+        "WAL none, 4 KiB value, rolling (and so syncing) a segment per 64 MiB",
+        noneRolling * recordMb,
+        "MB/s",
+        fmt(noneRolling * recordMb / (rawSeq * BIG_VALUE / 1e6)) + " of raw",
+        "");
+  }
+
+  private static void row(String name, double value, String unit, String ratio, String target) {
+    System.out.printf(
+        Locale.ROOT, "| %s | %,.0f %s | %s | %s |%n", name, value, unit, ratio, target);
+  }
+
+  private static String fmt(double d) {
+    return String.format(Locale.ROOT, "%.2f", d);
+  }
+
+  private Path freshDir(String name) throws IOException {
+    Path d = root.resolve(name + "-" + System.nanoTime());
+    Files.createDirectories(d);
+    return d;
+  }
+
+  /** Appends of {@value #RECORD} bytes, each followed by fdatasync; returns ops/s. */
+  private double rawFsync(double secs) throws IOException {
+    Path f = freshDir("raw-fsync").resolve("raw.log");
+    ByteBuffer rec = ByteBuffer.allocate(RECORD);
+    new Random(1).nextBytes(rec.array());
+    long ops = 0;
+    try (FileChannel ch =
+        FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      long end = System.nanoTime() + (long) (secs * 1e9);
+      long start = System.nanoTime();
+      while (System.nanoTime() < end) {
+        rec.clear();
+        while (rec.hasRemaining()) {
+          ch.write(rec);
+        }
+        ch.force(false);
+        ops++;
+      }
+      return ops / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /** Appends of {@value #BIG_VALUE} bytes with no sync; returns appends/s. */
+  private double rawSequential(double secs) throws IOException {
+    Path f = freshDir("raw-seq").resolve("raw.log");
+    ByteBuffer buf = ByteBuffer.allocate(BIG_VALUE);
+    new Random(2).nextBytes(buf.array());
+    long ops = 0;
+    try (FileChannel ch =
+        FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      long end = System.nanoTime() + (long) (secs * 1e9);
+      long start = System.nanoTime();
+      while (System.nanoTime() < end) {
+        buf.clear();
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ops++;
+      }
+      double rate = ops / ((System.nanoTime() - start) / 1e9);
+      Files.delete(f);
+      return rate;
+    }
+  }
+
+  /** {@code threads} writers appending one-put batches to one log; returns appends/s. */
+  private double wal(SyncMode mode, int threads, int recordBytes, double secs) throws Exception {
+    return wal(mode, threads, recordBytes, secs, false);
+  }
+
+  private double wal(SyncMode mode, int threads, int recordBytes, double secs, boolean roll)
+      throws Exception {
+    Path dir = freshDir("wal-" + mode + "-" + threads);
+    FileSystem fs = FileSystem.local();
+    WriteAheadLog wal =
+        WriteAheadLog.open(
+            fs,
+            dir,
+            WalOptions.defaults().withSyncMode(mode),
+            WalReplay.Result.empty(),
+            0,
+            CommitListener.NONE);
+    int valueBytes = recordBytes == RECORD ? 82 : recordBytes;
+    LongAdder ops = new LongAdder();
+    AtomicLong rolledAt = new AtomicLong();
+    long perSegment = (64 << 20) / (valueBytes + 40);
+    long end = System.nanoTime() + (long) (secs * 1e9);
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      byte[] key = new byte[16];
+      byte[] value = new byte[valueBytes];
+      Random r = new Random(t);
+      r.nextBytes(key);
+      r.nextBytes(value);
+      Thread w =
+          new Thread(
+              () -> {
+                while (System.nanoTime() < end) {
+                  long seq = wal.append(WalBatch.put(key, value, 0));
+                  ops.increment();
+                  // Bound disk use like the engine: a new segment per ~64 MiB "memtable", the old
+                  // one deleted (as if flushed).
+                  long last = rolledAt.get();
+                  if (roll && seq - last > perSegment && rolledAt.compareAndSet(last, seq)) {
+                    wal.rollSegment();
+                    wal.deleteSegmentsThrough(seq);
+                  }
+                }
+              });
+      workers.add(w);
+    }
+    long start = System.nanoTime();
+    workers.forEach(Thread::start);
+    for (Thread w : workers) {
+      w.join();
+    }
+    double rate = ops.sum() / ((System.nanoTime() - start) / 1e9);
+    if (Boolean.getBoolean("verbose")) {
+      System.out.printf(
+          Locale.ROOT,
+          "%s x%d: %.0f ops/s, average group %.2f batches%n",
+          mode,
+          threads,
+          rate,
+          wal.batchesWritten() / (double) Math.max(1, wal.groupsWritten()));
+    }
+    wal.close();
+    return rate;
+  }
+}
