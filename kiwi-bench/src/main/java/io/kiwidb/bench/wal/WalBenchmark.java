@@ -34,9 +34,9 @@ import java.util.stream.Stream;
  *       of one 4 KiB value per append, 4150 bytes on disk).
  * </ul>
  *
- * <p>Each case runs {@code -Dseconds=N} (default 3) after a short warm-up and is repeated {@code
- * -Drounds=N} (default 2) times, interleaved with the others so a noisy neighbour hurts all alike;
- * the best round is reported. Usage: {@code java -cp kiwi-bench/target/kiwi-bench.jar:
+ * <p>Each case runs {@code -Dseconds=N} (default 2) after a short warm-up and is repeated {@code
+ * -Drounds=N} (default 5) times, interleaved with the others so a noisy neighbour hurts all alike;
+ * medians are reported. Usage: {@code java -cp kiwi-bench/target/kiwi-bench.jar:
  * kiwi-bench/target/lib/* io.kiwidb.bench.wal.WalBenchmark [dir]} (default: a new directory under
  * {@code /tmp}). A main-method runner rather than JMH: the quantities are throughputs of I/O loops
  * over seconds, and the thread sweep shares one log, which JMH's per-thread model fits poorly.
@@ -59,61 +59,79 @@ public final class WalBenchmark {
         args.length > 0
             ? Files.createDirectories(Path.of(args[0]))
             : Files.createTempDirectory(Path.of("/tmp"), "kiwi-wal-bench");
-    double seconds = Double.parseDouble(System.getProperty("seconds", "3"));
-    int rounds = Integer.getInteger("rounds", 2);
+    double seconds = Double.parseDouble(System.getProperty("seconds", "2"));
+    int rounds = Integer.getInteger("rounds", 5);
     WalBenchmark b = new WalBenchmark(root, seconds);
     int[] threads = {1, 2, 4, 8, 16};
-    double rawSync = 0;
-    double rawSeq = 0;
-    double none = 0;
-    double noneRolling = 0;
-    double[] always = new double[threads.length];
+    // Per round: raw fsync, always x threads..., raw sequential, none, none with rolls.
+    List<double[]> results = new ArrayList<>();
     try {
       b.rawFsync(0.5);
       b.wal(SyncMode.ALWAYS, 1, RECORD, 0.5);
       for (int r = 0; r < rounds; r++) {
-        rawSync = Math.max(rawSync, b.rawFsync(seconds));
+        double[] x = new double[threads.length + 4];
+        x[0] = b.rawFsync(seconds);
         for (int i = 0; i < threads.length; i++) {
-          always[i] = Math.max(always[i], b.wal(SyncMode.ALWAYS, threads[i], RECORD, seconds));
+          x[1 + i] = b.wal(SyncMode.ALWAYS, threads[i], RECORD, seconds);
         }
-        rawSeq = Math.max(rawSeq, b.rawSequential(seconds));
-        none = Math.max(none, b.wal(SyncMode.NONE, 1, BIG_VALUE, seconds));
-        noneRolling = Math.max(noneRolling, b.wal(SyncMode.NONE, 1, BIG_VALUE, seconds, true));
+        x[threads.length + 1] = b.rawSequential(seconds) * BIG_VALUE / 1e6;
+        double recordMb = (BIG_VALUE + 54) / 1e6; // 4150 bytes per WAL record on disk
+        x[threads.length + 2] = b.wal(SyncMode.NONE, 1, BIG_VALUE, seconds) * recordMb;
+        x[threads.length + 3] = b.wal(SyncMode.NONE, 1, BIG_VALUE, seconds, true) * recordMb;
+        results.add(x);
+        System.out.println("round " + (r + 1) + ": " + java.util.Arrays.toString(x));
       }
     } finally {
       try (Stream<Path> s = Files.walk(root)) {
         s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
-    double recordMb = (BIG_VALUE + 54) / 1e6; // 4150 bytes per WAL record on disk
+    // Medians over rounds; ratios are taken within a round (paired), then the median, so that a
+    // neighbour's burst of I/O during one round does not skew a ratio.
+    int raw = 0;
+    int seq = threads.length + 1;
     System.out.println();
-    System.out.println("| case | result | ratio | target |");
+    System.out.println("| case | median | ratio (median of per-round ratios) | target |");
     System.out.println("|---|---|---|---|");
-    row("raw: 128 B append + fdatasync, 1 thread", rawSync, "ops/s", "1.00", "");
+    row(
+        "raw: 128 B append + fdatasync, 1 thread",
+        median(results, x -> x[raw]),
+        "ops/s",
+        "1.00",
+        "");
     for (int i = 0; i < threads.length; i++) {
+      int k = 1 + i;
       String ratio =
-          i == 0 ? fmt(always[0] / rawSync) + " of raw" : fmt(always[i] / always[0]) + "x 1 thread";
+          i == 0
+              ? fmt(median(results, x -> x[1] / x[raw])) + " of raw"
+              : fmt(median(results, x -> x[k] / x[1])) + "x 1 thread";
       String target = i == 0 ? ">= 0.90 of raw" : threads[i] == 8 ? ">= 5x 1 thread" : "";
       row(
           "WAL always, " + threads[i] + " thread" + (threads[i] > 1 ? "s" : ""),
-          always[i],
+          median(results, x -> x[k]),
           "ops/s",
           ratio,
           target);
     }
-    row("raw: 4 KiB sequential write, no sync", rawSeq * (BIG_VALUE / 1e6), "MB/s", "1.00", "");
+    row("raw: 4 KiB sequential write, no sync", median(results, x -> x[seq]), "MB/s", "1.00", "");
     row(
         "WAL none, 4 KiB value, 1 thread",
-        none * recordMb,
+        median(results, x -> x[seq + 1]),
         "MB/s",
-        fmt(none * recordMb / (rawSeq * BIG_VALUE / 1e6)) + " of raw",
+        fmt(median(results, x -> x[seq + 1] / x[seq])) + " of raw",
         ">= 0.70 of raw");
     row(
-        "WAL none, 4 KiB value, rolling (and so syncing) a segment per 64 MiB",
-        noneRolling * recordMb,
+        "WAL none, 4 KiB value, a segment roll (with its fsync) per 64 MiB",
+        median(results, x -> x[seq + 2]),
         "MB/s",
-        fmt(noneRolling * recordMb / (rawSeq * BIG_VALUE / 1e6)) + " of raw",
+        fmt(median(results, x -> x[seq + 2] / x[seq])) + " of raw",
         "");
+  }
+
+  private static double median(
+      List<double[]> rounds, java.util.function.ToDoubleFunction<double[]> f) {
+    double[] v = rounds.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static void row(String name, double value, String unit, String ratio, String target) {
