@@ -34,8 +34,8 @@ import java.util.stream.Stream;
  *       of one 4 KiB value per append, 4150 bytes on disk).
  * </ul>
  *
- * <p>Each case runs {@code -Dseconds=N} (default 2) after a short warm-up and is repeated {@code
- * -Drounds=N} (default 5) times, interleaved with the others so a noisy neighbour hurts all alike;
+ * <p>Each case runs {@code -Dseconds=N} (default 0.3) after a short warm-up and is repeated {@code
+ * -Drounds=N} (default 15) times, interleaved with the others so a noisy neighbour hurts all alike;
  * medians are reported. Usage: {@code java -cp kiwi-bench/target/kiwi-bench.jar:
  * kiwi-bench/target/lib/* io.kiwidb.bench.wal.WalBenchmark [dir]} (default: a new directory under
  * {@code /tmp}). A main-method runner rather than JMH: the quantities are throughputs of I/O loops
@@ -59,8 +59,8 @@ public final class WalBenchmark {
         args.length > 0
             ? Files.createDirectories(Path.of(args[0]))
             : Files.createTempDirectory(Path.of("/tmp"), "kiwi-wal-bench");
-    double seconds = Double.parseDouble(System.getProperty("seconds", "2"));
-    int rounds = Integer.getInteger("rounds", 5);
+    double seconds = Double.parseDouble(System.getProperty("seconds", "0.3"));
+    int rounds = Integer.getInteger("rounds", 15);
     WalBenchmark b = new WalBenchmark(root, seconds);
     int[] threads = {1, 2, 4, 8, 16};
     // Per round: raw fsync, always x threads..., raw sequential, none, none with rolls.
