@@ -4,6 +4,7 @@ import static io.kiwidb.wal.LogFormat.BLOCK_SIZE;
 import static io.kiwidb.wal.LogFormat.CHUNK_HEADER;
 
 import io.kiwidb.api.spi.Checksums;
+import io.kiwidb.api.spi.Coding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
@@ -27,6 +28,7 @@ final class RecordFramer {
   private static final byte[] ZEROS = new byte[CHUNK_HEADER];
 
   private final CRC32C crc = new CRC32C();
+  private final byte[] seqBytes = new byte[8];
   private ByteBuffer buf = allocate(INITIAL);
   private long fileOffset;
 
@@ -46,8 +48,13 @@ final class RecordFramer {
     buf.clear();
   }
 
-  /** Appends the chunks of one record whose payload is {@code payload}. */
-  void add(byte[] payload) {
+  /**
+   * Appends the chunks of one record: {@code firstSeq} as its first 8 bytes, then {@code payload}
+   * from offset 8 (the batch's encoding leaves those 8 bytes for the sequence number, which is
+   * assigned only now; the shared payload array itself is never modified).
+   */
+  void add(long firstSeq, byte[] payload) {
+    Coding.putLong(seqBytes, 0, firstSeq);
     int left = payload.length;
     int p = 0;
     boolean first = true;
@@ -70,7 +77,13 @@ final class RecordFramer {
       buf.position(h + 4);
       buf.putShort((short) n);
       buf.put(type);
-      buf.put(payload, p, n);
+      if (p < 8) {
+        int k = Math.min(8 - p, n);
+        buf.put(seqBytes, p, k);
+        buf.put(payload, p + k, n - k);
+      } else {
+        buf.put(payload, p, n);
+      }
       int end = buf.position();
       crc.reset();
       crc.update(buf.duplicate().position(h + 4).limit(end));

@@ -14,9 +14,10 @@ import java.util.List;
  * nothing.
  *
  * <p>The record payload is encoded once, in the constructor, on the writer's own thread, so the
- * group-commit leader only patches in the first sequence number and copies bytes. Layout (see
- * {@code docs/format/wal.md}): {@code first_seq u64 | count u32 | timestamp_ms u64 | ops}, each op
- * {@code kind u8 | key_len varint | key | [value_len varint | value]} (no value for a delete).
+ * group-commit leader only copies bytes, writing the first sequence number in front of them (the
+ * array is never modified, so one batch may be appended more than once). Layout (see {@code
+ * docs/format/wal.md}): {@code first_seq u64 | count u32 | timestamp_ms u64 | ops}, each op {@code
+ * kind u8 | key_len varint | key | [value_len varint | value]} (no value for a delete).
  *
  * <p>Thread safety: immutable. Key and value arrays are shared, not copied: callers must not change
  * them after building the batch.
@@ -26,7 +27,7 @@ public final class WalBatch {
 
   private final long timestampMs;
   private final List<WriteBatch.Operation> operations;
-  private final byte[] payload; // first 8 bytes (first_seq) are patched by the leader
+  private final byte[] payload; // bytes 0..7 (first_seq) are filled in by RecordFramer's output
 
   private WalBatch(long timestampMs, List<WriteBatch.Operation> operations, byte[] payload) {
     this.timestampMs = timestampMs;
@@ -186,8 +187,8 @@ public final class WalBatch {
   }
 
   /**
-   * The encoded payload with the sequence slot left for {@link RecordFramer} to fill. Package
-   * private: callers must not modify it.
+   * The encoded payload; its first 8 bytes are a placeholder for the sequence number, which {@link
+   * RecordFramer} writes in its own buffer. Callers must not modify it.
    */
   byte[] payload() {
     return payload;

@@ -2,8 +2,8 @@ package io.kiwidb.wal;
 
 import io.kiwidb.api.BackgroundErrorException;
 import io.kiwidb.api.EngineClosedException;
+import io.kiwidb.api.KiwiException;
 import io.kiwidb.api.KiwiIOException;
-import io.kiwidb.api.spi.Coding;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.ReadableFile;
 import io.kiwidb.api.spi.WritableFile;
@@ -101,6 +101,7 @@ public final class WriteAheadLog implements Closeable {
     final Thread thread;
     volatile boolean done;
     volatile boolean leader;
+    boolean applied;
     long firstSeq;
     RuntimeException error;
 
@@ -391,8 +392,21 @@ public final class WriteAheadLog implements Closeable {
         queueLock.unlock();
       }
       Writer next;
+      Error fatal = null;
       try {
         commit();
+      } catch (RuntimeException | Error e) {
+        // Not an I/O or listener failure (commit() handles those): a bug or an OutOfMemoryError.
+        // Fail the members not yet applied rather than leave them waiting forever.
+        RuntimeException cause =
+            e instanceof RuntimeException re ? re : new KiwiException("group commit failed", e);
+        poison(cause);
+        for (Writer m : group) {
+          if (!m.applied && m.error == null) {
+            m.error = cause;
+          }
+        }
+        fatal = e instanceof Error err ? err : null;
       } finally {
         queueLock.lock();
         try {
@@ -418,6 +432,9 @@ public final class WriteAheadLog implements Closeable {
       leader.done = true;
       if (next != null) {
         LockSupport.unpark(next.thread);
+      }
+      if (fatal != null) {
+        throw fatal;
       }
     } finally {
       writeLock.unlock();
@@ -475,9 +492,7 @@ public final class WriteAheadLog implements Closeable {
     long entries = 0;
     for (Writer m : group) {
       m.firstSeq = seq + 1;
-      byte[] payload = m.batch.payload();
-      Coding.putLong(payload, 0, m.firstSeq);
-      framer.add(payload);
+      framer.add(m.firstSeq, m.batch.payload());
       seq += m.batch.count();
       entries += m.batch.count();
     }
@@ -519,11 +534,9 @@ public final class WriteAheadLog implements Closeable {
           group.get(j).error = later;
         }
         return;
-      } finally {
-        if (m.error == null) {
-          lastCommitted = m.firstSeq + m.batch.count() - 1;
-        }
       }
+      m.applied = true;
+      lastCommitted = m.firstSeq + m.batch.count() - 1;
     }
   }
 

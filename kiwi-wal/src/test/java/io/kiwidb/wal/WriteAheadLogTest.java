@@ -49,6 +49,18 @@ class WriteAheadLogTest {
   }
 
   @Test
+  void aBatchAppendedTwiceIsLoggedTwiceWithItsOwnSequenceNumbers() {
+    WalBatch b = WalBatch.put(Bytes.utf8("k"), Bytes.utf8("v"), 7);
+    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+      assertEquals(1, wal.append(b));
+      assertEquals(2, wal.append(b));
+    }
+    WalTesting.assertSameRecords(
+        List.of(new WalTesting.Rec(1, b), new WalTesting.Rec(2, b)),
+        WalTesting.replayAll(fs, RecoveryMode.STRICT));
+  }
+
+  @Test
   void recordsSpanningSeveralBlocksRoundTrip(SeededRandom random) {
     List<WalTesting.Rec> written = new ArrayList<>();
     try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
