@@ -43,8 +43,16 @@ import org.slf4j.LoggerFactory;
  * one fsync, calls the {@link CommitListener} for each member in order, and only then releases the
  * followers and wakes the new front of the queue, which leads the next group. While a leader is in
  * its fsync, new writers pile up behind it and form the next group, so the group size adapts to the
- * load with no timer: one writer alone pays exactly one write and one fsync per batch, as the raw
- * loop does.
+ * load: one writer alone pays exactly one write and one fsync per batch, as the raw loop does.
+ *
+ * <p>Two refinements over LevelDB, both found by the benchmark ({@code WalBenchmark}). Followers
+ * wait with {@code park} on a volatile flag rather than on a condition of the queue lock, so the
+ * members of a finished group leave without queueing for that lock one by one. And a leader whose
+ * previous group had several members waits briefly ({@link #gather}) for those writers to come back
+ * before it cuts its group: without this, closed-loop writers phase-lock so that the released half
+ * always arrives just after the next group was cut, and each fsync carries only about half of the
+ * writers. The wait is bounded by half the recent write+fsync time and ends as soon as the previous
+ * group's size is reached, and a lone writer never waits.
  *
  * <p>Pebble's commit pipeline goes further: it separates the WAL write from the memtable apply and
  * publishes sequence numbers out of a pending queue, so memtable inserts of different batches run

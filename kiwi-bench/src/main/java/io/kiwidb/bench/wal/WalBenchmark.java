@@ -35,11 +35,13 @@ import java.util.stream.Stream;
  * </ul>
  *
  * <p>Each case runs {@code -Dseconds=N} (default 0.3) after a short warm-up and is repeated {@code
- * -Drounds=N} (default 15) times, interleaved with the others so a noisy neighbour hurts all alike;
- * medians are reported. Usage: {@code java -cp kiwi-bench/target/kiwi-bench.jar:
- * kiwi-bench/target/lib/* io.kiwidb.bench.wal.WalBenchmark [dir]} (default: a new directory under
- * {@code /tmp}). A main-method runner rather than JMH: the quantities are throughputs of I/O loops
- * over seconds, and the thread sweep shares one log, which JMH's per-thread model fits poorly.
+ * -Drounds=N} (default 15) times. Within each phase (first the fsync cases, then the unsynced ones,
+ * whose dirty pages would slow later fsyncs) rounds are interleaved so that a noisy neighbour hurts
+ * all cases alike; ratios are taken within a round and the medians reported. Usage: {@code java -cp
+ * kiwi-bench/target/kiwi-bench.jar: kiwi-bench/target/lib/* io.kiwidb.bench.wal.WalBenchmark [dir]}
+ * (default: a new directory under {@code /tmp}). A main-method runner rather than JMH: the
+ * quantities are throughputs of I/O loops over seconds, and the thread sweep shares one log, which
+ * JMH's per-thread model fits poorly.
  */
 public final class WalBenchmark {
   private static final int RECORD = 128;
@@ -99,8 +101,9 @@ public final class WalBenchmark {
     int raw = 0;
     int seq = threads.length + 1;
     System.out.println();
-    System.out.println("| case | median | ratio (median of per-round ratios) | target |");
-    System.out.println("|---|---|---|---|");
+    System.out.println(
+        "| case | median | ratio (median of per-round ratios) | target | batches per fsync |");
+    System.out.println("|---|---|---|---|---|");
     row(
         "raw: 128 B append + fdatasync, 1 thread",
         median(results, x -> x[raw]),
