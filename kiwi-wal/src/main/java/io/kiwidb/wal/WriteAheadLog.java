@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -194,6 +196,8 @@ public final class WriteAheadLog implements Closeable {
    *     at least {@code recovered.lastSequence()}; the first append gets {@code lastSequence + 1}
    * @throws KiwiIOException if the directory or the new segment cannot be made durable
    * @throws IllegalArgumentException if {@code lastSequence} is below the recovered one
+   * @throws IllegalStateException if {@code recovered} does not list exactly the directory's
+   *     segments
    */
   public static WriteAheadLog open(
       FileSystem fs,
@@ -220,6 +224,7 @@ public final class WriteAheadLog implements Closeable {
           fs.delete(p); // a repair cut short by a crash; the original is still in place
         }
       }
+      checkMatches(fs, walDir, recovered);
       List<WalReplay.Segment> live = new ArrayList<>(recovered.segments());
       if (recovered.damage().isPresent()) {
         wal.setAside(recovered, live);
@@ -236,6 +241,31 @@ public final class WriteAheadLog implements Closeable {
       throw new KiwiIOException("open write-ahead log in " + walDir, e);
     }
     return wal;
+  }
+
+  /**
+   * Refuses a replay result that does not describe the directory (a stale one, or {@code empty()}
+   * for a directory with segments): opening with it could overwrite a segment nobody replayed.
+   */
+  private static void checkMatches(FileSystem fs, Path walDir, WalReplay.Result recovered)
+      throws IOException {
+    Set<String> onDisk = new TreeSet<>();
+    for (Path p : WalReplay.segmentFiles(fs, walDir)) {
+      onDisk.add(p.getFileName().toString());
+    }
+    Set<String> known = new TreeSet<>();
+    recovered.segments().forEach(s -> known.add(s.file().getFileName().toString()));
+    recovered.skippedSegments().forEach(p -> known.add(p.getFileName().toString()));
+    if (!onDisk.equals(known)) {
+      throw new IllegalStateException(
+          "the replay result does not match "
+              + walDir
+              + ": it knows segments "
+              + known
+              + " but the directory holds "
+              + onDisk
+              + "; replay the directory, then open it");
+    }
   }
 
   /** Cuts the damaged segment to its valid prefix and renames skipped segments away. */

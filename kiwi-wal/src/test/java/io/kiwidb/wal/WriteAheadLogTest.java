@@ -195,6 +195,19 @@ class WriteAheadLogTest {
   }
 
   @Test
+  void openRefusesAReplayResultThatDoesNotDescribeTheDirectory() {
+    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+      wal.append(WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0));
+    }
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE));
+    assertTrue(e.getMessage().contains("000001.log"), e.getMessage());
+    assertEquals(1, WalTesting.replayAll(fs, RecoveryMode.STRICT).size(), "nothing overwritten");
+  }
+
+  @Test
   void anUnknownFormatVersionFailsInBothModes() throws IOException {
     try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
       wal.append(WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0));
