@@ -4,7 +4,6 @@ import static io.kiwidb.wal.LogFormat.BLOCK_SIZE;
 import static io.kiwidb.wal.LogFormat.CHUNK_HEADER;
 
 import io.kiwidb.api.spi.Checksums;
-import io.kiwidb.api.spi.Coding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
@@ -28,7 +27,11 @@ final class RecordFramer {
   private static final byte[] ZEROS = new byte[CHUNK_HEADER];
 
   private final CRC32C crc = new CRC32C();
-  private final byte[] seqBytes = new byte[8];
+  private final byte[] scratch = new byte[WalBatch.FIXED_HEADER];
+  private int recordLeft; // payload bytes of the current record not yet given a chunk
+  private int chunkLeft; // payload bytes the open chunk still expects
+  private int chunkStart; // buffer position of the open chunk's header
+  private boolean firstChunk;
   private ByteBuffer buf = allocate(INITIAL);
   private long fileOffset;
 
@@ -48,51 +51,73 @@ final class RecordFramer {
     buf.clear();
   }
 
-  /**
-   * Appends the chunks of one record: {@code firstSeq} as its first 8 bytes, then {@code payload}
-   * from offset 8 (the batch's encoding leaves those 8 bytes for the sequence number, which is
-   * assigned only now; the shared payload array itself is never modified).
-   */
-  void add(long firstSeq, byte[] payload) {
-    Coding.putLong(seqBytes, 0, firstSeq);
-    int left = payload.length;
-    int p = 0;
-    boolean first = true;
-    while (left > 0) {
-      int blockLeft = BLOCK_SIZE - (int) (fileOffset % BLOCK_SIZE);
-      if (blockLeft <= CHUNK_HEADER) {
-        ensure(blockLeft);
-        buf.put(ZEROS, 0, blockLeft);
-        fileOffset += blockLeft;
-        blockLeft = BLOCK_SIZE;
-      }
-      int n = Math.min(left, blockLeft - CHUNK_HEADER);
-      boolean last = n == left;
-      byte type =
-          first
-              ? (last ? LogFormat.FULL : LogFormat.FIRST)
-              : (last ? LogFormat.LAST : LogFormat.MIDDLE);
-      ensure(CHUNK_HEADER + n);
-      int h = buf.position();
-      buf.position(h + 4);
-      buf.putShort((short) n);
-      buf.put(type);
-      if (p < 8) {
-        int k = Math.min(8 - p, n);
-        buf.put(seqBytes, p, k);
-        buf.put(payload, p + k, n - k);
-      } else {
-        buf.put(payload, p, n);
-      }
-      int end = buf.position();
-      crc.reset();
-      crc.update(buf.duplicate().position(h + 4).limit(end));
-      buf.putInt(h, Checksums.mask((int) crc.getValue()));
-      fileOffset += CHUNK_HEADER + n;
-      p += n;
-      left -= n;
-      first = false;
+  /** Appends one record: the batch's payload with {@code firstSeq}, cut into chunks. */
+  void add(long firstSeq, WalBatch batch) {
+    recordLeft = batch.encodedSize();
+    firstChunk = true;
+    chunkLeft = 0;
+    batch.encodeTo(firstSeq, this);
+    if (recordLeft != 0 || chunkLeft != 0) {
+      throw new IllegalStateException(
+          "batch encoded to the wrong size: " + recordLeft + " record bytes left, " + chunkLeft);
     }
+  }
+
+  /** An 20-byte array {@link WalBatch#encodeTo} may use for its fixed fields and varints. */
+  byte[] scratch() {
+    return scratch;
+  }
+
+  /** Appends payload bytes of the current record, opening and closing chunks as blocks fill. */
+  void put(byte[] b, int off, int len) {
+    while (len > 0) {
+      if (chunkLeft == 0) {
+        openChunk();
+      }
+      int n = Math.min(len, chunkLeft);
+      buf.put(b, off, n);
+      off += n;
+      len -= n;
+      chunkLeft -= n;
+      if (chunkLeft == 0) {
+        closeChunk();
+      }
+    }
+  }
+
+  /** Pads a block tail too short for a chunk, then reserves a chunk header for what fits. */
+  private void openChunk() {
+    if (recordLeft <= 0) {
+      throw new IllegalStateException("batch encoded to more bytes than its encodedSize");
+    }
+    int blockLeft = BLOCK_SIZE - (int) (fileOffset % BLOCK_SIZE);
+    if (blockLeft <= CHUNK_HEADER) {
+      ensure(blockLeft);
+      buf.put(ZEROS, 0, blockLeft);
+      fileOffset += blockLeft;
+      blockLeft = BLOCK_SIZE;
+    }
+    int n = Math.min(recordLeft, blockLeft - CHUNK_HEADER);
+    boolean last = n == recordLeft;
+    ensure(CHUNK_HEADER + n);
+    chunkStart = buf.position();
+    buf.position(chunkStart + 4);
+    buf.putShort((short) n);
+    buf.put(
+        firstChunk
+            ? (last ? LogFormat.FULL : LogFormat.FIRST)
+            : (last ? LogFormat.LAST : LogFormat.MIDDLE));
+    chunkLeft = n;
+    recordLeft -= n;
+    firstChunk = false;
+    fileOffset += CHUNK_HEADER + n;
+  }
+
+  /** Fills in the checksum of the chunk just completed: length, type and payload. */
+  private void closeChunk() {
+    crc.reset();
+    crc.update(buf.duplicate().position(chunkStart + 4).limit(buf.position()));
+    buf.putInt(chunkStart, Checksums.mask((int) crc.getValue()));
   }
 
   /** The group's bytes, ready for one append. */

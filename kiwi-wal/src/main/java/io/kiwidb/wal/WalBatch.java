@@ -13,11 +13,12 @@ import java.util.List;
  * batch is one log record, gets one contiguous range of sequence numbers, and replays all or
  * nothing.
  *
- * <p>The record payload is encoded once, in the constructor, on the writer's own thread, so the
- * group-commit leader only copies bytes, writing the first sequence number in front of them (the
- * array is never modified, so one batch may be appended more than once). Layout (see {@code
- * docs/format/wal.md}): {@code first_seq u64 | count u32 | timestamp_ms u64 | ops}, each op {@code
- * kind u8 | key_len varint | key | [value_len varint | value]} (no value for a delete).
+ * <p>The batch is validated and its encoded size computed on the writer's own thread; the
+ * group-commit leader serialises it straight into the group's direct buffer (see {@link
+ * RecordFramer}), so a value is copied once in user space, not twice. A batch may be appended more
+ * than once. Layout (see {@code docs/format/wal.md}): {@code first_seq u64 | count u32 |
+ * timestamp_ms u64 | ops}, each op {@code kind u8 | key_len varint | key | [value_len varint |
+ * value]} (no value for a delete).
  *
  * <p>Thread safety: immutable. Key and value arrays are shared, not copied: callers must not change
  * them after building the batch.
@@ -27,12 +28,12 @@ public final class WalBatch {
 
   private final long timestampMs;
   private final List<WriteBatch.Operation> operations;
-  private final byte[] payload; // bytes 0..7 (first_seq) are filled in by RecordFramer's output
+  private final int encodedSize;
 
-  private WalBatch(long timestampMs, List<WriteBatch.Operation> operations, byte[] payload) {
+  private WalBatch(long timestampMs, List<WriteBatch.Operation> operations, int encodedSize) {
     this.timestampMs = timestampMs;
     this.operations = operations;
-    this.payload = payload;
+    this.encodedSize = encodedSize;
   }
 
   /**
@@ -72,22 +73,7 @@ public final class WalBatch {
     if (size > Integer.MAX_VALUE - 64) {
       throw new IllegalArgumentException("WAL batch of " + size + " encoded bytes is too large");
     }
-    byte[] out = new byte[(int) size];
-    Coding.putInt(out, 8, ops.size());
-    Coding.putLong(out, 12, timestampMs);
-    int p = FIXED_HEADER;
-    for (WriteBatch.Operation op : ops) {
-      out[p++] = (byte) (op.isDelete() ? EntryKind.DELETE.code() : EntryKind.PUT.code());
-      p = Coding.putVarLong(out, p, op.key().length);
-      System.arraycopy(op.key(), 0, out, p, op.key().length);
-      p += op.key().length;
-      if (!op.isDelete()) {
-        p = Coding.putVarLong(out, p, op.value().length);
-        System.arraycopy(op.value(), 0, out, p, op.value().length);
-        p += op.value().length;
-      }
-    }
-    return new WalBatch(timestampMs, ops, out);
+    return new WalBatch(timestampMs, ops, (int) size);
   }
 
   /** A batch holding one put. */
@@ -149,9 +135,7 @@ public final class WalBatch {
           (len - pos[0]) + " unexpected bytes after " + count + " operations");
     }
     firstSeqOut[0] = firstSeq;
-    byte[] payload = new byte[len];
-    System.arraycopy(b, 0, payload, 0, len);
-    return new WalBatch(ts, Collections.unmodifiableList(ops), payload);
+    return new WalBatch(ts, Collections.unmodifiableList(ops), len);
   }
 
   private static byte[] bytes(byte[] b, int[] pos, int limit, int max) {
@@ -183,19 +167,34 @@ public final class WalBatch {
 
   /** The encoded record payload size in bytes. */
   public int encodedSize() {
-    return payload.length;
+    return encodedSize;
   }
 
   /**
-   * The encoded payload; its first 8 bytes are a placeholder for the sequence number, which {@link
-   * RecordFramer} writes in its own buffer. Callers must not modify it.
+   * Writes the record payload with {@code firstSeq} to {@code out}: straight from the key and value
+   * arrays into the group buffer, with no intermediate copy.
    */
-  byte[] payload() {
-    return payload;
+  void encodeTo(long firstSeq, RecordFramer out) {
+    byte[] scratch = out.scratch();
+    Coding.putLong(scratch, 0, firstSeq);
+    Coding.putInt(scratch, 8, operations.size());
+    Coding.putLong(scratch, 12, timestampMs);
+    out.put(scratch, 0, FIXED_HEADER);
+    for (WriteBatch.Operation op : operations) {
+      scratch[0] = (byte) (op.isDelete() ? EntryKind.DELETE.code() : EntryKind.PUT.code());
+      int p = Coding.putVarLong(scratch, 1, op.key().length);
+      out.put(scratch, 0, p);
+      out.put(op.key(), 0, op.key().length);
+      if (!op.isDelete()) {
+        p = Coding.putVarLong(scratch, 0, op.value().length);
+        out.put(scratch, 0, p);
+        out.put(op.value(), 0, op.value().length);
+      }
+    }
   }
 
   @Override
   public String toString() {
-    return "WalBatch[" + count() + " ops, " + payload.length + " bytes, ts=" + timestampMs + "]";
+    return "WalBatch[" + count() + " ops, " + encodedSize + " bytes, ts=" + timestampMs + "]";
   }
 }

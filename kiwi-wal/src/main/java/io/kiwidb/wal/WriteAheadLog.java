@@ -530,7 +530,7 @@ public final class WriteAheadLog implements Closeable {
     long entries = 0;
     for (Writer m : group) {
       m.firstSeq = seq + 1;
-      framer.add(m.firstSeq, m.batch.payload());
+      framer.add(m.firstSeq, m.batch);
       seq += m.batch.count();
       entries += m.batch.count();
     }
