@@ -216,6 +216,30 @@ class TornAndCorruptLogTest {
   }
 
   @Test
+  void afterACutReopeningRepairsTheTailAndNewBatchesFollowThePrefix(SeededRandom random)
+      throws IOException {
+    Log log = buildLog(random);
+    for (int cut = 0; cut <= log.bytes.length; cut += 211) {
+      InMemoryFileSystem fs = new InMemoryFileSystem();
+      fs.createDirectories(DIR);
+      fs.create(SEGMENT).close();
+      fs.overwrite(SEGMENT, java.util.Arrays.copyOf(log.bytes, cut));
+      int k = log.wholeBefore(cut);
+      List<WalTesting.Rec> recovered = new ArrayList<>();
+      WalBatch next = WalTesting.randomBatch(random, 2, 50);
+      long seq;
+      try (WriteAheadLog wal = WalTesting.reopen(fs, WalOptions.defaults(), recovered)) {
+        WalTesting.assertSameRecords(log.records.subList(0, k), recovered);
+        seq = wal.append(next);
+      }
+      List<WalTesting.Rec> expected = new ArrayList<>(recovered);
+      expected.add(new WalTesting.Rec(seq, next));
+      fs.crash();
+      WalTesting.assertSameRecords(expected, WalTesting.replayAll(fs, RecoveryMode.STRICT));
+    }
+  }
+
+  @Test
   void aDamagedMiddleSegmentHidesEveryLaterSegmentInPointInTime(SeededRandom random) {
     InMemoryFileSystem fs = new InMemoryFileSystem();
     List<WalTesting.Rec> written = new ArrayList<>();
