@@ -5,6 +5,7 @@
  */
 module io.kiwidb.bench {
   requires io.kiwidb.api;
+  requires io.kiwidb.wal;
   requires jmh.core;
   requires io.kiwidb.sstable;
   requires rocksdbjni; // automatic module (org.rocksdb:rocksdbjni:linux64), baseline only

@@ -1,6 +1,12 @@
-/** The write-ahead log: record format, segments, group commit and replay. */
+/**
+ * The write-ahead log: record format, segments, group commit and replay. Only the engine (and the
+ * benchmarks) may use it.
+ */
 module io.kiwidb.wal {
   requires transitive io.kiwidb.api;
+  requires org.slf4j;
 
-// Exports are added (qualified, to the modules that use them) as the package fills.
+  exports io.kiwidb.wal to
+      io.kiwidb.engine,
+      io.kiwidb.bench;
 }
