@@ -1,0 +1,398 @@
+package io.kiwidb.memtable.skiplist;
+
+import io.kiwidb.api.EntryKind;
+import io.kiwidb.api.spi.InternalEntry;
+import io.kiwidb.api.spi.InternalIterator;
+import io.kiwidb.api.spi.KeyOrder;
+import io.kiwidb.api.spi.MemTable;
+import io.kiwidb.memtable.heap.HeapLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.NoSuchElementException;
+
+/**
+ * A memtable on a skip list written by one thread and read by any number of threads without locks
+ * (the design of LevelDB's {@code skiplist.h}, re-done for the JVM's memory model).
+ *
+ * <p>Why not {@link java.util.concurrent.ConcurrentSkipListMap}: the engine already serialises
+ * writers, so the CAS loops that make the JDK map safe for many writers are pure cost here; and the
+ * JDK map needs a key object per entry (user key + sequence) plus separate index nodes, about 60
+ * bytes per entry beyond the key and value arrays. Here one node holds the key, value, sequence and
+ * the level-0 link (32 bytes with compressed references); only the quarter of nodes that are taller
+ * carry an array for the upper links, so the structure costs about 40 bytes per entry. Kind is not
+ * stored: a tombstone is a node without a value.
+ *
+ * <p>Thread safety: {@link #add} must be called by one thread at a time, and successive callers
+ * must be ordered by a happens-before edge (the engine's write lock), because the writer keeps
+ * unsynchronised scratch state. Reads ({@link #get}, iterators, {@link #entryCount}, {@link
+ * #sizeBytes}) may run on any thread at any time and never block or wait for the writer. A new node
+ * is fully built, links included, before a release store makes it reachable from its predecessor;
+ * readers follow links with acquire loads, so they see either the list without the node or the node
+ * complete. Nodes are never removed or unlinked, so a reader can never step onto a dead node.
+ * Iterators see entries added after they were created if they reach them; the engine filters by
+ * sequence number, so this is harmless.
+ *
+ * <p>Invariants: at every level the list is sorted by {@link KeyOrder#compareInternal} with no two
+ * nodes equal; every node reachable at level {@code i > 0} is reachable at level {@code i - 1};
+ * {@code maxHeight} only grows; {@code entryCount} and {@code sizeBytes} only grow.
+ */
+public final class SkipListMemTable implements MemTable {
+  /** Enough levels for 4^20 entries with p = 1/4; far above any memtable's size. */
+  static final int MAX_HEIGHT = 20;
+
+  private static final HeapLayout LAYOUT = HeapLayout.CURRENT;
+  // key, value, next0 + seq.
+  private static final long NODE_BYTES = LAYOUT.instance(3, 1, 0, 0);
+  // ... + the upper-links array reference.
+  private static final long TALL_NODE_BYTES = LAYOUT.instance(4, 1, 0, 0);
+  // this object, the head node and its array, the writer's splice array.
+  private static final long FIXED_BYTES =
+      LAYOUT.instance(2, 3, 1, 0)
+          + TALL_NODE_BYTES
+          + LAYOUT.referenceArray(MAX_HEIGHT - 1)
+          + LAYOUT.referenceArray(MAX_HEIGHT);
+
+  private static final VarHandle MAX_HEIGHT_VH;
+  private static final VarHandle COUNT;
+  private static final VarHandle SIZE;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      MAX_HEIGHT_VH = l.findVarHandle(SkipListMemTable.class, "maxHeight", int.class);
+      COUNT = l.findVarHandle(SkipListMemTable.class, "count", long.class);
+      SIZE = l.findVarHandle(SkipListMemTable.class, "size", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Node head = new TallNode(null, null, 0, MAX_HEIGHT);
+
+  // Written by the writer with release stores, read by readers with acquire/opaque loads.
+  @SuppressWarnings("unused")
+  private int maxHeight = 1;
+
+  @SuppressWarnings("unused")
+  private long count;
+
+  @SuppressWarnings("unused")
+  private long size = FIXED_BYTES;
+
+  // Writer-only state.
+  private final Node[] splice = new Node[MAX_HEIGHT];
+  private long random;
+
+  /** Creates an empty memtable. */
+  public SkipListMemTable() {
+    this(System.nanoTime());
+  }
+
+  /** Creates an empty memtable whose node heights come from {@code seed} (for tests). */
+  SkipListMemTable(long seed) {
+    // xorshift must not start at zero.
+    this.random = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
+  }
+
+  @Override
+  public void add(byte[] key, long seq, EntryKind kind, byte[] value) {
+    if (key == null || kind == null) {
+      throw new NullPointerException("key and kind must not be null");
+    }
+    if ((kind == EntryKind.PUT) != (value != null)) {
+      throw new IllegalArgumentException(
+          kind + " entry must " + (kind == EntryKind.PUT ? "have" : "not have") + " a value");
+    }
+    KeyOrder.checkSequence(seq);
+    Node[] prev = splice;
+    Node found = findGreaterOrEqual(key, seq, prev);
+    if (found != null && found.seq == seq && Arrays.equals(found.key, key)) {
+      throw new IllegalArgumentException("sequence " + seq + " is already in this memtable");
+    }
+    int height = randomHeight();
+    int current = (int) MAX_HEIGHT_VH.getOpaque(this);
+    if (height > current) {
+      for (int i = current; i < height; i++) {
+        prev[i] = head;
+      }
+      // A reader that sees the new height before the node finds null links at the new levels of
+      // the head and simply drops a level; nothing to order here.
+      MAX_HEIGHT_VH.setOpaque(this, height);
+    }
+    Node node;
+    long bytes;
+    if (height == 1) {
+      node = new Node(key, value, seq);
+      bytes = NODE_BYTES;
+    } else {
+      node = new TallNode(key, value, seq, height);
+      bytes = TALL_NODE_BYTES + LAYOUT.referenceArray(height - 1);
+    }
+    // The node is private until the release stores below, so its own links are plain writes.
+    for (int i = 0; i < height; i++) {
+      node.initNext(i, prev[i].nextPlain(i));
+    }
+    for (int i = 0; i < height; i++) {
+      prev[i].publishNext(i, node);
+    }
+    bytes += LAYOUT.byteArray(key.length) + (value == null ? 0 : LAYOUT.byteArray(value.length));
+    SIZE.setRelease(this, (long) SIZE.get(this) + bytes);
+    COUNT.setRelease(this, (long) COUNT.get(this) + 1);
+  }
+
+  @Override
+  public InternalEntry get(byte[] key, long readSeq) {
+    Node n = findGreaterOrEqual(key, readSeq, null);
+    if (n != null && Arrays.equals(n.key, key)) {
+      return n.entry();
+    }
+    return null;
+  }
+
+  @Override
+  public InternalIterator iterator() {
+    return new Iter();
+  }
+
+  @Override
+  public long entryCount() {
+    return (long) COUNT.getAcquire(this);
+  }
+
+  @Override
+  public long sizeBytes() {
+    return (long) SIZE.getAcquire(this);
+  }
+
+  /** A height with P(h > k) = 4^-k, capped at {@link #MAX_HEIGHT}; writer only. */
+  private int randomHeight() {
+    long x = random;
+    x ^= x << 13;
+    x ^= x >>> 7;
+    x ^= x << 17;
+    random = x;
+    int height = 1;
+    while (height < MAX_HEIGHT && (x & 3) == 0) {
+      height++;
+      x >>>= 2;
+    }
+    return height;
+  }
+
+  /** Compares a node with the target in internal order (key ascending, sequence descending). */
+  private static int compare(Node n, byte[] key, long seq) {
+    int c = Arrays.compareUnsigned(n.key, key);
+    return c != 0 ? c : Long.compare(seq, n.seq);
+  }
+
+  /**
+   * The first node at or after {@code (key, seq)}, or null; fills {@code prev[level]} with the last
+   * node before it at each level when {@code prev} is given.
+   */
+  private Node findGreaterOrEqual(byte[] key, long seq, Node[] prev) {
+    Node x = head;
+    int level = (int) MAX_HEIGHT_VH.getOpaque(this) - 1;
+    // The node found to be >= target at the level above; at lower levels the same successor is
+    // often met again and need not be compared twice.
+    Node knownNotBefore = null;
+    while (true) {
+      Node next = x.next(level);
+      if (next != null && next != knownNotBefore && compare(next, key, seq) < 0) {
+        x = next;
+      } else {
+        if (prev != null) {
+          prev[level] = x;
+        }
+        if (level == 0) {
+          return next;
+        }
+        knownNotBefore = next;
+        level--;
+      }
+    }
+  }
+
+  /** The last node strictly before {@code (key, seq)} (or at or before, if {@code orEqual}). */
+  private Node findLessThan(byte[] key, long seq, boolean orEqual) {
+    Node x = head;
+    int level = (int) MAX_HEIGHT_VH.getOpaque(this) - 1;
+    int limit = orEqual ? 1 : 0;
+    while (true) {
+      Node next = x.next(level);
+      if (next != null && compare(next, key, seq) < limit) {
+        x = next;
+      } else if (level == 0) {
+        return x == head ? null : x;
+      } else {
+        level--;
+      }
+    }
+  }
+
+  private Node findLast() {
+    Node x = head;
+    int level = (int) MAX_HEIGHT_VH.getOpaque(this) - 1;
+    while (true) {
+      Node next = x.next(level);
+      if (next != null) {
+        x = next;
+      } else if (level == 0) {
+        return x == head ? null : x;
+      } else {
+        level--;
+      }
+    }
+  }
+
+  /**
+   * One entry plus its level-0 link. Most nodes (3 in 4) have height 1 and are exactly this; taller
+   * ones are {@link TallNode}. Splitting the classes keeps the common node at four fields.
+   */
+  static class Node {
+    private static final VarHandle NEXT0;
+
+    static {
+      try {
+        NEXT0 = MethodHandles.lookup().findVarHandle(Node.class, "next0", Node.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final byte[] key;
+    final byte[] value; // null for a tombstone
+    final long seq;
+
+    @SuppressWarnings("unused")
+    private Node next0;
+
+    Node(byte[] key, byte[] value, long seq) {
+      this.key = key;
+      this.value = value;
+      this.seq = seq;
+    }
+
+    /** The successor at {@code level}, with acquire semantics (readers). */
+    Node next(int level) {
+      return level == 0
+          ? (Node) NEXT0.getAcquire(this)
+          : (Node) TallNode.UPPER.getAcquire(((TallNode) this).upper, level - 1);
+    }
+
+    /** The successor at {@code level}, plain (the writer, which is the only mutator). */
+    Node nextPlain(int level) {
+      return level == 0 ? next0 : ((TallNode) this).upper[level - 1];
+    }
+
+    /** Sets a link of a node not yet reachable by readers. */
+    void initNext(int level, Node n) {
+      if (level == 0) {
+        next0 = n;
+      } else {
+        ((TallNode) this).upper[level - 1] = n;
+      }
+    }
+
+    /** Makes {@code n} reachable at {@code level}; its fields and links become visible with it. */
+    void publishNext(int level, Node n) {
+      if (level == 0) {
+        NEXT0.setRelease(this, n);
+      } else {
+        TallNode.UPPER.setRelease(((TallNode) this).upper, level - 1, n);
+      }
+    }
+
+    InternalEntry entry() {
+      return new InternalEntry(key, seq, value == null ? EntryKind.DELETE : EntryKind.PUT, value);
+    }
+  }
+
+  /** A node of height 2 or more: the links above level 0 live in {@code upper}. */
+  static final class TallNode extends Node {
+    static final VarHandle UPPER = MethodHandles.arrayElementVarHandle(Node[].class);
+
+    final Node[] upper;
+
+    TallNode(byte[] key, byte[] value, long seq, int height) {
+      super(key, value, seq);
+      this.upper = new Node[height - 1];
+    }
+  }
+
+  /** Cursor over the list; one thread at a time. */
+  private final class Iter implements InternalIterator {
+    private Node node;
+
+    @Override
+    public boolean isValid() {
+      return node != null;
+    }
+
+    @Override
+    public void seekToFirst() {
+      node = head.next(0);
+    }
+
+    @Override
+    public void seekToLast() {
+      node = findLast();
+    }
+
+    @Override
+    public void seek(byte[] key, long seq) {
+      node = findGreaterOrEqual(key, seq, null);
+    }
+
+    @Override
+    public void seekForPrev(byte[] key, long seq) {
+      node = findLessThan(key, seq, true);
+    }
+
+    @Override
+    public void next() {
+      node = current().next(0);
+    }
+
+    @Override
+    public void prev() {
+      // No back links (they would cost a field per node and a second publish per insert); a
+      // search from the head finds the predecessor in O(log n).
+      Node n = current();
+      node = findLessThan(n.key, n.seq, false);
+    }
+
+    @Override
+    public byte[] key() {
+      return current().key;
+    }
+
+    @Override
+    public long seq() {
+      return current().seq;
+    }
+
+    @Override
+    public EntryKind kind() {
+      return current().value == null ? EntryKind.DELETE : EntryKind.PUT;
+    }
+
+    @Override
+    public byte[] value() {
+      return current().value;
+    }
+
+    @Override
+    public InternalEntry entry() {
+      return current().entry();
+    }
+
+    private Node current() {
+      Node n = node;
+      if (n == null) {
+        throw new NoSuchElementException("iterator is not positioned at an entry");
+      }
+      return n;
+    }
+  }
+}
