@@ -53,7 +53,7 @@ public final class SkipListMemTable implements MemTable {
   static final int MAX_HEIGHT = 20;
 
   private static final HeapLayout LAYOUT = HeapLayout.CURRENT;
-  // key, value, next0 + seq.
+  // key, value, next0 + seq, prefix.
   private static final long NODE_BYTES = LAYOUT.instance(3, 2, 0, 0);
   // ... + next1 and the upper-links array reference.
   private static final long TALL_NODE_BYTES = LAYOUT.instance(5, 2, 0, 0);
