@@ -38,7 +38,7 @@ import java.util.NoSuchElementException;
  * every path from the root to a leaf has the same number of black nodes, so the depth is at most
  * {@code 2 log2(n + 1)}. Published nodes are never modified.
  */
-public final class RedBlackTreeMemTable implements MemTable {
+final class RedBlackTreeMemTable implements MemTable {
   private static final HeapLayout LAYOUT = HeapLayout.CURRENT;
   // key, value, left, right + seq + red.
   private static final long NODE_BYTES = LAYOUT.instance(4, 1, 0, 1);
@@ -67,7 +67,7 @@ public final class RedBlackTreeMemTable implements MemTable {
   private long size = FIXED_BYTES;
 
   /** Creates an empty memtable. */
-  public RedBlackTreeMemTable() {}
+  RedBlackTreeMemTable() {}
 
   @Override
   public void add(byte[] key, long seq, EntryKind kind, byte[] value) {

@@ -48,7 +48,7 @@ import java.util.NoSuchElementException;
  * nodes equal; every node reachable at level {@code i > 0} is reachable at level {@code i - 1};
  * {@code maxHeight} only grows; {@code entryCount} and {@code sizeBytes} only grow.
  */
-public final class SkipListMemTable implements MemTable {
+final class SkipListMemTable implements MemTable {
   /** Enough levels for 4^20 entries with p = 1/4; far above any memtable's size. */
   static final int MAX_HEIGHT = 20;
 
@@ -96,7 +96,7 @@ public final class SkipListMemTable implements MemTable {
   private long random;
 
   /** Creates an empty memtable. */
-  public SkipListMemTable() {
+  SkipListMemTable() {
     this(System.nanoTime());
   }
 
