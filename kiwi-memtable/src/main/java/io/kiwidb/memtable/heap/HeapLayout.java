@@ -12,8 +12,8 @@ import java.lang.management.ManagementFactory;
  * size of each shape is a constant once the layout is known. The layout comes from the HotSpot
  * flags that decide it ({@code UseCompressedOops}, {@code UseCompressedClassPointers}, {@code
  * UseCompactObjectHeaders}, {@code ObjectAlignmentInBytes}); when they cannot be read (another VM,
- * or {@code jdk.management} absent) it falls back to the common 64-bit layout with compressed
- * references (12-byte headers, 4-byte references, 8-byte alignment). The tests of each memtable
+ * or {@code jdk.management} absent) it falls back to the common 64-bit layout (12-byte headers,
+ * 8-byte alignment, 4-byte references below a 32 GiB heap, 8 above). The tests of each memtable
  * compare these figures with heap measured after a full GC (see {@code docs/memtable.md}).
  *
  * <p>The estimate for an instance is {@code align(header + sum of field widths)}: HotSpot packs
@@ -61,7 +61,9 @@ public final class HeapLayout {
       int header = compactHeaders ? 8 : compressedClass ? 12 : 16;
       return new HeapLayout(header, compressedOops ? 4 : 8, alignment);
     } catch (RuntimeException | LinkageError e) {
-      return new HeapLayout(12, 4, 8);
+      // HotSpot turns compressed references off by itself for heaps of 32 GiB and more.
+      boolean bigHeap = Runtime.getRuntime().maxMemory() >= (32L << 30);
+      return new HeapLayout(12, bigHeap ? 8 : 4, 8);
     }
   }
 
