@@ -6,7 +6,8 @@
 module io.kiwidb.bench {
   requires io.kiwidb.api;
   requires io.kiwidb.wal;
-  requires jmh.core;
+  requires io.kiwidb.memtable;
   requires io.kiwidb.sstable;
+  requires jmh.core;
   requires rocksdbjni; // automatic module (org.rocksdb:rocksdbjni:linux64), baseline only
 }

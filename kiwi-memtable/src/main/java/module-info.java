@@ -1,7 +1,18 @@
 /**
- * Memtables: a concurrent skip list ({@code skiplist}) and a red-black tree ({@code redblack}).
- * Exports nothing; the engine finds them through {@code provides}.
+ * Memtables: a single-writer lock-free-reader skip list ({@code skiplist}, the default) and a
+ * persistent red-black tree ({@code redblack}), found through {@code provides}; and {@code
+ * MemTableSet}, the engine's active memtable plus flush queue, exported to the engine only.
  */
 module io.kiwidb.memtable {
   requires io.kiwidb.api;
+  // HeapLayout reads the VM's object layout flags for size accounting.
+  requires jdk.management;
+
+  exports io.kiwidb.memtable to
+      io.kiwidb.engine,
+      io.kiwidb.bench;
+
+  provides io.kiwidb.api.spi.MemTableFactory with
+      io.kiwidb.memtable.skiplist.SkipListMemTableFactory,
+      io.kiwidb.memtable.redblack.RedBlackTreeMemTableFactory;
 }

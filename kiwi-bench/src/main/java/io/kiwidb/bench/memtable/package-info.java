@@ -1,0 +1,4 @@
+/**
+ * Memtable benchmarks: inserts, gets and heap per entry against a ConcurrentSkipListMap baseline.
+ */
+package io.kiwidb.bench.memtable;

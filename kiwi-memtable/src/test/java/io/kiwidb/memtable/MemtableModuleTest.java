@@ -1,0 +1,32 @@
+package io.kiwidb.memtable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kiwidb.api.spi.MemTableFactory;
+import io.kiwidb.api.spi.NamedProviders;
+import io.kiwidb.testkit.ModuleDescriptors;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The module descriptor: qualified export of the engine-facing package, two providers. */
+class MemtableModuleTest {
+  private final Module module = MemTableSet.class.getModule();
+
+  @Test
+  void exportsTheMemTableSetToTheEngineAndBenchOnly() {
+    ModuleDescriptors.assertExports(
+        module, Set.of("io.kiwidb.memtable to io.kiwidb.bench,io.kiwidb.engine"));
+  }
+
+  @Test
+  void providesBothMemtablesInModuleInfoAndServiceFile() {
+    ModuleDescriptors.assertProvidesMatchServiceFiles(
+        module, Set.of("io.kiwidb.api.spi.MemTableFactory"));
+  }
+
+  @Test
+  void serviceLoaderFindsBothByName() {
+    assertEquals(
+        Set.of("skiplist", "redblack"), NamedProviders.all(MemTableFactory.class).keySet());
+  }
+}
