@@ -4,6 +4,8 @@ import io.kiwidb.api.spi.Bytes;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
+import io.kiwidb.api.spi.LevelView;
+import io.kiwidb.api.spi.TableMeta;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,6 +56,52 @@ public final class VersionPruningIterator implements Iterator<InternalEntry>, Au
 
     /** Whether some level below the output level may hold {@code userKey}. */
     boolean mayContain(byte[] userKey);
+
+    /**
+     * The answer for a compaction into {@code outputLevel} of {@code view}: whether a file of a
+     * deeper level covers the key's range (a binary search per level, since L1 and deeper do not
+     * overlap). {@link #NONE} when no deeper level has any file, so the output is bottommost. Files
+     * that other compactions are writing into deeper levels cannot matter: they would have to
+     * overlap this compaction's inputs, which the pickers prevent.
+     */
+    static DeeperLevels below(LevelView view, int outputLevel) {
+      List<TableMeta[]> deeper = new ArrayList<>();
+      for (int level = outputLevel + 1; level < view.levelCount(); level++) {
+        if (!view.level(level).isEmpty()) {
+          TableMeta[] files = view.level(level).toArray(new TableMeta[0]);
+          Arrays.sort(files, (a, b) -> KeyOrder.compareKeys(a.smallestKey(), b.smallestKey()));
+          deeper.add(files);
+        }
+      }
+      if (deeper.isEmpty()) {
+        return NONE;
+      }
+      return key -> {
+        for (TableMeta[] files : deeper) {
+          if (covers(files, key)) {
+            return true;
+          }
+        }
+        return false;
+      };
+    }
+
+    private static boolean covers(TableMeta[] files, byte[] key) {
+      // The last file whose smallest key is <= key is the only one that can hold it.
+      int lo = 0;
+      int hi = files.length - 1;
+      int found = -1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        if (KeyOrder.compareKeys(files[mid].smallestKey(), key) <= 0) {
+          found = mid;
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return found >= 0 && KeyOrder.compareKeys(key, files[found].largestKey()) <= 0;
+    }
   }
 
   private final InternalIterator input;

@@ -2,6 +2,7 @@ package io.kiwidb.compaction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.kiwidb.api.spi.Bytes;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
+import io.kiwidb.api.spi.LevelView;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
 import java.nio.file.Path;
@@ -205,6 +207,26 @@ class VersionPruningIteratorTest {
       IllegalStateException e = assertThrows(IllegalStateException.class, it::hasNext);
       assertTrue(e.getMessage().contains("a @2 after b @1"), e.getMessage());
     }
+  }
+
+  @Test
+  void deeperLevelsOfAViewAnswerByFileRanges() {
+    LevelView view =
+        Layouts.view(
+            List.of("L0: 9[a-z]", "L1: 5[a-z]", "L2: 20[c-e] 21[m-p]", "L3: 30[x-y]", "L4:"));
+    VersionPruningIterator.DeeperLevels below = VersionPruningIterator.DeeperLevels.below(view, 1);
+    for (String in : List.of("c", "d", "e", "m", "n", "p", "x", "y")) {
+      assertTrue(below.mayContain(Bytes.utf8(in)), in);
+    }
+    for (String out : List.of("a", "b", "ea", "f", "l", "q", "w", "z")) {
+      assertFalse(below.mayContain(Bytes.utf8(out)), out);
+    }
+    assertTrue(VersionPruningIterator.DeeperLevels.below(view, 2).mayContain(Bytes.utf8("x")));
+    assertFalse(VersionPruningIterator.DeeperLevels.below(view, 2).mayContain(Bytes.utf8("d")));
+    // Nothing below L3 (L4 is empty): the output is bottommost.
+    assertSame(
+        VersionPruningIterator.DeeperLevels.NONE,
+        VersionPruningIterator.DeeperLevels.below(view, 3));
   }
 
   @Test
