@@ -5,5 +5,6 @@
  */
 module io.kiwidb.bench {
   requires io.kiwidb.api;
+  requires io.kiwidb.compaction;
   requires jmh.core;
 }
