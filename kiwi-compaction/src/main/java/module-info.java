@@ -1,7 +1,7 @@
 /**
  * Compaction: the {@code leveled} and {@code tiered} pickers (pure functions of a level view,
  * registered as {@link io.kiwidb.api.spi.CompactionStrategy} providers), and the merge logic that
- * compaction and the engine's scans share ({@code MergingIterator}, {@code
+ * compaction and the engine's scans share ({@code MergingIterator}, {@code LevelIterator}, {@code
  * VersionPruningIterator}). See {@code docs/compaction.md}.
  */
 module io.kiwidb.compaction {
