@@ -8,6 +8,7 @@ module io.kiwidb.bench {
   requires io.kiwidb.wal;
   requires io.kiwidb.memtable;
   requires io.kiwidb.sstable;
+  requires io.kiwidb.compaction;
   requires jmh.core;
   requires rocksdbjni; // automatic module (org.rocksdb:rocksdbjni:linux64), baseline only
 }

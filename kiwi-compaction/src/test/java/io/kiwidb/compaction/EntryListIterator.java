@@ -1,0 +1,101 @@
+package io.kiwidb.compaction;
+
+import io.kiwidb.api.EntryKind;
+import io.kiwidb.api.spi.InternalEntry;
+import io.kiwidb.api.spi.InternalIterator;
+import io.kiwidb.api.spi.KeyOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A test {@link InternalIterator} over a list of entries, sorted on construction. Seeks use the
+ * interface's default {@code seekForPrev}, so that default is exercised too.
+ */
+class EntryListIterator implements InternalIterator {
+  private final List<InternalEntry> entries;
+  private int pos = -1;
+  boolean closed;
+
+  EntryListIterator(List<InternalEntry> entries) {
+    this.entries = new ArrayList<>(entries);
+    this.entries.sort(EntryListIterator::compare);
+  }
+
+  static int compare(InternalEntry a, InternalEntry b) {
+    return KeyOrder.compareInternal(a.key(), a.seq(), b.key(), b.seq());
+  }
+
+  @Override
+  public boolean isValid() {
+    return pos >= 0 && pos < entries.size();
+  }
+
+  @Override
+  public void seekToFirst() {
+    pos = 0;
+  }
+
+  @Override
+  public void seekToLast() {
+    pos = entries.size() - 1;
+  }
+
+  @Override
+  public void seek(byte[] key, long seq) {
+    pos = 0;
+    while (pos < entries.size()) {
+      InternalEntry e = entries.get(pos);
+      if (KeyOrder.compareInternal(e.key(), e.seq(), key, seq) >= 0) {
+        return;
+      }
+      pos++;
+    }
+  }
+
+  @Override
+  public void next() {
+    check();
+    pos++;
+  }
+
+  @Override
+  public void prev() {
+    check();
+    pos--;
+  }
+
+  @Override
+  public byte[] key() {
+    check();
+    return entries.get(pos).key();
+  }
+
+  @Override
+  public long seq() {
+    check();
+    return entries.get(pos).seq();
+  }
+
+  @Override
+  public EntryKind kind() {
+    check();
+    return entries.get(pos).kind();
+  }
+
+  @Override
+  public byte[] value() {
+    check();
+    return entries.get(pos).value();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  private void check() {
+    if (!isValid()) {
+      throw new IllegalStateException("not valid");
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.kiwidb.compaction;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kiwidb.api.spi.Bytes;
+import io.kiwidb.api.spi.CompactionOptions;
+import io.kiwidb.api.spi.CompactionPlan;
+import io.kiwidb.api.spi.CompactionStrategy;
+import io.kiwidb.api.spi.LevelView;
+import io.kiwidb.api.spi.TableMeta;
+import io.kiwidb.testkit.CompactionStrategyContract;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The SPI contract, plus leveled's own rules; the picking details are in the golden files. */
+class LeveledCompactionTest extends CompactionStrategyContract {
+  @Override
+  protected CompactionStrategy strategy() {
+    return new LeveledCompaction();
+  }
+
+  @Override
+  protected void checkPolicy(CompactionPlan plan, LevelView view, CompactionOptions options) {
+    assertEquals(plan.startLevel() + 1, plan.outputLevel(), () -> "one level down: " + plan);
+    // Every output-level file overlapping the start files is taken: the generic contract checks
+    // the merged range, this checks the start files alone (no over-eager expansion is required).
+    List<TableMeta> start = plan.inputsAt(plan.startLevel());
+    for (TableMeta t : view.level(plan.outputLevel())) {
+      boolean overlaps = false;
+      for (TableMeta s : start) {
+        overlaps |= t.overlaps(s.smallestKey(), s.largestKey());
+      }
+      if (overlaps) {
+        assertEquals(true, plan.inputs().contains(t), () -> "missed overlap: " + plan);
+      }
+    }
+  }
+
+  @Test
+  void cursorAfterIsTheLargestKeyTakenFromTheStartLevel() {
+    TableMeta a = file(7, 1, "k10", "k20");
+    TableMeta b = file(8, 1, "k21", "k30");
+    TableMeta below = file(9, 2, "k00", "k99");
+    CompactionPlan plan = new CompactionPlan(List.of(a, b, below), 2, 1, "test");
+    assertArrayEquals(Bytes.utf8("k30"), LeveledCompaction.cursorAfter(plan));
+  }
+
+  private static TableMeta file(long n, int level, String lo, String hi) {
+    return new TableMeta(n, level, Bytes.utf8(lo), Bytes.utf8(hi), 1, 0, 0, n, n);
+  }
+}
