@@ -42,17 +42,48 @@ record BloomGeometry(double bitsPerKey, int probes, double falsePositiveRate) {
   static {
     for (int k = 1; k <= MAX_PROBES; k++) {
       double[] distinct = distinctBits(k);
+      double[][] binomial = binomials(k);
+      // unsetPow[t] = (1 - t/512)^(k·i) for the current load i, advanced by one factor per key:
+      // plain multiplications, so the table is cheap to build and identical on every JVM.
+      double[] step = new double[k + 1];
+      double[] unsetPow = new double[k + 1];
+      for (int t = 0; t <= k; t++) {
+        step[t] = StrictMath.pow(1 - (double) t / BLOCK_BITS, k);
+        unsetPow[t] = 1;
+      }
       double[] byLoad = new double[MAX_LOAD + 1];
       for (int i = 1; i <= MAX_LOAD; i++) {
-        int thrown = k * i;
+        for (int t = 0; t <= k; t++) {
+          unsetPow[t] *= step[t];
+        }
         double p = 0;
         for (int s = 1; s <= k; s++) {
-          p += distinct[s] * allSet(s, thrown);
+          // Q(s, k·i): all s distinct probed bits set, by inclusion–exclusion over unset ones.
+          double allSet = 0;
+          for (int t = 0; t <= s; t++) {
+            double term = binomial[s][t] * unsetPow[t];
+            allSet += (t & 1) == 0 ? term : -term;
+          }
+          p += distinct[s] * allSet;
         }
         byLoad[i] = Math.min(1, Math.max(0, p));
       }
       FP_BY_LOAD[k] = byLoad;
     }
+  }
+
+  /** Binomial coefficients C(s, t) for s, t ≤ k. */
+  private static double[][] binomials(int k) {
+    double[][] c = new double[k + 1][];
+    for (int s = 0; s <= k; s++) {
+      c[s] = new double[s + 1];
+      c[s][0] = 1;
+      c[s][s] = 1;
+      for (int t = 1; t < s; t++) {
+        c[s][t] = c[s - 1][t - 1] + c[s - 1][t];
+      }
+    }
+    return c;
   }
 
   /** P(k uniform probes into a block cover exactly s distinct bits), s = 0..k. */
@@ -66,18 +97,6 @@ record BloomGeometry(double bitsPerKey, int probes, double falsePositiveRate) {
       d[0] = 0;
     }
     return d;
-  }
-
-  /** P(s given bits are all set after j uniform throws), by inclusion–exclusion. */
-  private static double allSet(int s, int j) {
-    double sum = 0;
-    double binom = 1;
-    for (int t = 0; t <= s; t++) {
-      double term = binom * StrictMath.pow(1 - (double) t / BLOCK_BITS, j);
-      sum += (t & 1) == 0 ? term : -term;
-      binom = binom * (s - t) / (t + 1);
-    }
-    return sum;
   }
 
   /** The expected false-positive rate with {@code bitsPerKey} bits per key and {@code k} probes. */

@@ -11,8 +11,8 @@ import io.kiwidb.api.spi.Coding;
  * 0   u8   kind        'B' (0x42) bloom, 'R' (0x52) ribbon
  * 1   u8   version     1
  * 2   u8   param1      bloom: probes per key; ribbon: result bits per key
- * 3   u8   param2      bloom: log2 of block bits (9); ribbon: coefficient width (64)
- * 4   u32  numBlocks   512-bit blocks (bloom) or 64-slot blocks (ribbon)
+ * 3   u8   param2      bloom: log2 of block bits (9); ribbon: coefficient width (128)
+ * 4   u32  numBlocks   512-bit blocks (bloom), 64-slot blocks (ribbon)
  * 8   u64  seed        hash seed the keys were remixed with
  * </pre>
  *
