@@ -72,7 +72,7 @@ public final class RibbonFilterPolicy implements FilterPolicy {
 
   @Override
   public Builder builder(double falsePositiveRate) {
-    return new RibbonBuilder(resultBits(KeyHashes.checkRate(falsePositiveRate)));
+    return new RibbonBuilder(resultBits(KeyHashes.checkRate(falsePositiveRate)), 1.0);
   }
 
   @Override
@@ -96,10 +96,16 @@ public final class RibbonFilterPolicy implements FilterPolicy {
    * lets the last starts keep their full 128-bit coefficient.
    */
   static long slots(int n, int attempt) {
+    return slots(n, attempt, 1.0);
+  }
+
+  /** {@link #slots(int, int)} with the slack scaled by {@code slackScale} (tests force retries). */
+  static long slots(int n, int attempt, double slackScale) {
     if (n == 0) {
       return 0;
     }
-    double overhead = Math.max(1, Math.log(n) / Math.log(2)) / 400 * Math.pow(1.1, attempt / 4);
+    double overhead =
+        slackScale * Math.max(1, Math.log(n) / Math.log(2)) / 400 * Math.pow(1.1, attempt / 4);
     return (long) Math.ceil((n * (1 + overhead) + WIDTH - 1) / BLOCK_SLOTS) * BLOCK_SLOTS;
   }
 
@@ -161,18 +167,21 @@ public final class RibbonFilterPolicy implements FilterPolicy {
     return r == 32 ? (int) x : (int) x & ((1 << r) - 1);
   }
 
-  private static final class RibbonBuilder extends KeyHashes {
+  /** Collects key hashes, then bands with seed 0, 1, ... until a seed succeeds. */
+  static final class RibbonBuilder extends KeyHashes {
     private final int r;
+    private final double slackScale;
 
-    RibbonBuilder(int r) {
+    RibbonBuilder(int r, double slackScale) {
       this.r = r;
+      this.slackScale = slackScale;
     }
 
     @Override
     public byte[] finish() {
       long[] hashes = take();
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        long m = slots(hashes.length, attempt);
+        long m = slots(hashes.length, attempt, slackScale);
         if ((m / BLOCK_SLOTS) * r * 8L + FilterHeader.LENGTH > Integer.MAX_VALUE - 8) {
           throw new IllegalStateException(
               "ribbon filter for " + hashes.length + " keys would exceed the maximum array size");

@@ -81,6 +81,28 @@ class RibbonFilterPolicyTest extends FilterPolicyContract {
     assertNull(RibbonFilterPolicy.solve(hashes, 192, 8, 0));
   }
 
+  /**
+   * With a third of the usual slack, seed 0 cannot band 20 000 keys; the builder must retry with
+   * later seeds (and more slack) until one works, record that seed, and still never lie.
+   */
+  @Test
+  void bandingFailureRetriesWithTheNextSeed(SeededRandom random) {
+    RibbonFilterPolicy.RibbonBuilder b = new RibbonFilterPolicy.RibbonBuilder(7, 0.3);
+    java.util.List<byte[]> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      byte[] k = random.bytes(12);
+      keys.add(k);
+      b.add(k);
+    }
+    byte[] f = b.finish();
+    long seed = io.kiwidb.api.spi.Coding.getLong(f, 8);
+    assertTrue(seed > 0, "expected a retry, got seed " + seed);
+    FilterPolicy.Reader reader = ribbon.reader(f);
+    for (byte[] k : keys) {
+      assertTrue(reader.mayContain(k));
+    }
+  }
+
   @Test
   void rejectsBadGeometryFields() {
     FilterPolicy.Builder b = ribbon.builder(0.01);
