@@ -105,7 +105,7 @@ public final class RibbonFilterPolicy implements FilterPolicy {
       return 0;
     }
     double overhead =
-        slackScale * Math.max(1, Math.log(n) / Math.log(2)) / 400 * Math.pow(1.1, attempt / 4);
+        slackScale * Math.max(1, Math.log(n) / Math.log(2)) / 400 * Math.pow(1.1, attempt);
     return (long) Math.ceil((n * (1 + overhead) + WIDTH - 1) / BLOCK_SLOTS) * BLOCK_SLOTS;
   }
 
@@ -182,7 +182,8 @@ public final class RibbonFilterPolicy implements FilterPolicy {
       long[] hashes = take();
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         long m = slots(hashes.length, attempt, slackScale);
-        if ((m / BLOCK_SLOTS) * r * 8L + FilterHeader.LENGTH > Integer.MAX_VALUE - 8) {
+        if (m > Integer.MAX_VALUE - 8
+            || (m / BLOCK_SLOTS) * r * 8L + FilterHeader.LENGTH > Integer.MAX_VALUE - 8) {
           throw new IllegalStateException(
               "ribbon filter for " + hashes.length + " keys would exceed the maximum array size");
         }
@@ -255,23 +256,26 @@ public final class RibbonFilterPolicy implements FilterPolicy {
     }
     int numBlocks = m / BLOCK_SLOTS;
     long[] solution = new long[numBlocks * r];
-    // Per column j, stateLo[j]/stateHi[j] hold solution rows i .. i+127 (bit k = row i + k): the
-    // 128-row window the current row's coefficient can reach, slid one row per step.
-    long[] stateLo = new long[r];
-    long[] stateHi = new long[r];
-    for (int i = m - 1; i >= 0; i--) {
-      long cLo = lo[i];
-      long cHi = hi[i];
-      int res = results[i];
-      int base = (i >>> 6) * r;
-      for (int j = 0; j < r; j++) {
-        long wHi = (stateHi[j] << 1) | (stateLo[j] >>> 63);
-        long wLo = stateLo[j] << 1;
-        // An empty slot is a free variable: 0 is as good as any value.
-        long bit = cLo == 0 ? 0 : (Long.bitCount((cLo & wLo) ^ (cHi & wHi)) ^ (res >>> j)) & 1;
-        stateLo[j] = wLo | bit;
-        stateHi[j] = wHi;
-        solution[base + j] |= bit << i;
+    // Column by column, so the sliding window of the 128 solution rows after row i (bit k = row
+    // i + k) stays in two registers, and each block's word is written once.
+    for (int j = 0; j < r; j++) {
+      long windowLo = 0;
+      long windowHi = 0;
+      for (int block = numBlocks - 1; block >= 0; block--) {
+        long word = 0;
+        for (int i = block * BLOCK_SLOTS + BLOCK_SLOTS - 1; i >= block * BLOCK_SLOTS; i--) {
+          windowHi = (windowHi << 1) | (windowLo >>> 63);
+          windowLo <<= 1;
+          long cLo = lo[i];
+          // An empty slot is a free variable: 0 is as good as any value.
+          long bit =
+              cLo == 0
+                  ? 0
+                  : (Long.bitCount((cLo & windowLo) ^ (hi[i] & windowHi)) ^ (results[i] >>> j)) & 1;
+          windowLo |= bit;
+          word = (word << 1) | bit;
+        }
+        solution[block * r + j] = word;
       }
     }
     return solution;
