@@ -58,7 +58,8 @@ public final class RibbonFilterPolicy implements FilterPolicy {
   static final int MAX_RESULT_BITS = 32;
 
   /**
-   * Seeds tried before giving up; each 4 failures also add 10% more slack, so this is unreachable.
+   * Seeds tried before giving up; each retry also adds 10% slack (1.1^63 = 400 times the slack at
+   * the last), so this is unreachable.
    */
   static final int MAX_ATTEMPTS = 64;
 
@@ -83,7 +84,8 @@ public final class RibbonFilterPolicy implements FilterPolicy {
   /** Result bits per key for a target: the fewest whose rate {@code 2^-r} is at most the target. */
   static int resultBits(double target) {
     // The tolerance keeps exact powers of two (0.25 -> 2) from rounding up on float noise.
-    int r = (int) Math.ceil(-Math.log(target) / Math.log(2) - 1e-9);
+    // StrictMath throughout sizing: the same keys give the same bytes on every JVM.
+    int r = (int) Math.ceil(-StrictMath.log(target) / StrictMath.log(2) - 1e-9);
     return Math.max(1, Math.min(MAX_RESULT_BITS, r));
   }
 
@@ -105,7 +107,10 @@ public final class RibbonFilterPolicy implements FilterPolicy {
       return 0;
     }
     double overhead =
-        slackScale * Math.max(1, Math.log(n) / Math.log(2)) / 400 * Math.pow(1.1, attempt);
+        slackScale
+            * Math.max(1, StrictMath.log(n) / StrictMath.log(2))
+            / 400
+            * StrictMath.pow(1.1, attempt);
     return (long) Math.ceil((n * (1 + overhead) + WIDTH - 1) / BLOCK_SLOTS) * BLOCK_SLOTS;
   }
 
@@ -135,8 +140,9 @@ public final class RibbonFilterPolicy implements FilterPolicy {
   }
 
   /**
-   * One key's equation under a seed: start slot, 64-bit coefficient (bit 0 set) and result bits.
-   * Shared by builder and reader so the two cannot drift.
+   * The remixed hash a key's equation (start slot, 128-bit coefficient, result bits) is derived
+   * from under a seed. This and the three derivations below are shared by builder and reader so the
+   * two cannot drift.
    */
   static long mix(long hash, long seed) {
     return KeyHash.remix(hash, seed);
