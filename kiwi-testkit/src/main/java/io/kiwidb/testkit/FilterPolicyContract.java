@@ -11,6 +11,7 @@ import io.kiwidb.api.spi.FilterPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -203,6 +204,35 @@ public abstract class FilterPolicyContract {
         measured,
         expected * 0.10,
         policy().name() + " measured rate at target " + target + " (seed " + random.seed() + ")");
+  }
+
+  /** Table-sized and beyond: 2 million keys, every one found, rate still as expected. */
+  @Test
+  @Tag("slow")
+  void twoMillionKeys(SeededRandom random) {
+    int n = 2_000_000;
+    FilterPolicy.Builder b = policy().builder(0.01);
+    long keySeed = random.nextLong();
+    SeededRandom keys = new SeededRandom(keySeed);
+    for (int i = 0; i < n; i++) {
+      b.add(presentKey(keys, 16));
+    }
+    FilterPolicy.Reader r = policy().reader(b.finish());
+    keys = new SeededRandom(keySeed);
+    for (int i = 0; i < n; i++) {
+      byte[] k = presentKey(keys, 16);
+      if (!r.mayContain(k)) {
+        fail("false negative for key #" + i + " of " + n);
+      }
+    }
+    int hits = 0;
+    for (int i = 0; i < FPR_PROBES; i++) {
+      if (r.mayContain(absentKey(random, 16))) {
+        hits++;
+      }
+    }
+    double expected = policy().expectedFalsePositiveRate(0.01);
+    assertEquals(expected, hits / (double) FPR_PROBES, expected * 0.10, "rate at 2M keys");
   }
 
   @Test
