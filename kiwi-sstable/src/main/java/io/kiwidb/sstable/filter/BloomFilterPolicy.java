@@ -5,13 +5,13 @@ import io.kiwidb.api.spi.FilterPolicy;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code bloom}: a cache-local (blocked) Bloom filter. Each key picks one 512-bit block (one
- * 64-byte cache line) from its hash and sets {@code k} bits inside it, so a lookup touches one
- * cache line whatever {@code k} is, where a classic Bloom filter touches {@code k}. The price is a
- * higher false-positive rate at equal size, because blocks are unevenly loaded; {@link
- * BloomGeometry} sizes the filter with that penalty counted, so {@link #expectedFalsePositiveRate}
- * is what the filter measures (at 1% it costs 9.92 bits per key with 6 probes, against 9.59 bits
- * for an unblocked filter).
+ * {@code bloom}: a cache-local (blocked) Bloom filter. Each key picks one 512-bit block (the size
+ * of a cache line) from its hash and sets {@code k} bits inside it, so a lookup touches one block
+ * (one line, or two where the JVM's 16-byte array alignment splits it) whatever {@code k} is, where
+ * a classic Bloom filter touches {@code k} lines. The price is a higher false-positive rate at
+ * equal size, because blocks are unevenly loaded; {@link BloomGeometry} sizes the filter with that
+ * penalty counted, so {@link #expectedFalsePositiveRate} is what the filter measures (at 1% it
+ * costs 9.92 bits per key with 6 probes, against 9.59 bits for an unblocked filter).
  *
  * <p>Probes: the key hash is remixed with the header's seed to {@code x}; the block is {@code
  * fastRange(x >>> 32, numBlocks)}; a 64-bit linear congruential sequence seeded by {@code x} gives
