@@ -56,7 +56,7 @@ public final class BloomFilterPolicy implements FilterPolicy {
 
   /** The geometry used for a target rate. */
   BloomGeometry geometry(double target) {
-    return geometries.computeIfAbsent(KeyHashes.checkRate(target), BloomGeometry::forTarget);
+    return geometries.computeIfAbsent(HashingBuilder.checkRate(target), BloomGeometry::forTarget);
   }
 
   @Override
@@ -94,7 +94,7 @@ public final class BloomFilterPolicy implements FilterPolicy {
     }
   }
 
-  private static final class BloomBuilder extends KeyHashes {
+  private static final class BloomBuilder extends HashingBuilder {
     private final BloomGeometry geometry;
 
     BloomBuilder(BloomGeometry geometry) {

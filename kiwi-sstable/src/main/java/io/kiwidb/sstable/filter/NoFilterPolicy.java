@@ -23,7 +23,7 @@ public final class NoFilterPolicy implements FilterPolicy {
 
   @Override
   public Builder builder(double falsePositiveRate) {
-    KeyHashes.checkRate(falsePositiveRate);
+    HashingBuilder.checkRate(falsePositiveRate);
     return new Builder() {
       private int count;
 

@@ -73,12 +73,12 @@ public final class RibbonFilterPolicy implements FilterPolicy {
 
   @Override
   public Builder builder(double falsePositiveRate) {
-    return new RibbonBuilder(resultBits(KeyHashes.checkRate(falsePositiveRate)), 1.0);
+    return new RibbonBuilder(resultBits(HashingBuilder.checkRate(falsePositiveRate)), 1.0);
   }
 
   @Override
   public double expectedFalsePositiveRate(double target) {
-    return Math.scalb(1.0, -resultBits(KeyHashes.checkRate(target)));
+    return Math.scalb(1.0, -resultBits(HashingBuilder.checkRate(target)));
   }
 
   /** Result bits per key for a target: the fewest whose rate {@code 2^-r} is at most the target. */
@@ -174,7 +174,7 @@ public final class RibbonFilterPolicy implements FilterPolicy {
   }
 
   /** Collects key hashes, then bands with seed 0, 1, ... until a seed succeeds. */
-  static final class RibbonBuilder extends KeyHashes {
+  static final class RibbonBuilder extends HashingBuilder {
     private final int r;
     private final double slackScale;
 

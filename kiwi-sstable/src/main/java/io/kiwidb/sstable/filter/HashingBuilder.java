@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <p>Thread safety: none; one builder per thread, as the SPI says. Invariants: {@code hashes[0,
  * count)} are the hashes in insertion order; {@code finished} is set by {@link #take()}.
  */
-abstract class KeyHashes implements FilterPolicy.Builder {
+abstract class HashingBuilder implements FilterPolicy.Builder {
   private long[] hashes = new long[64];
   private int count;
   private boolean finished;
