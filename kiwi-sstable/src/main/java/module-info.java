@@ -16,4 +16,8 @@ module io.kiwidb.sstable {
   provides io.kiwidb.api.spi.Compressor with
       io.kiwidb.sstable.compress.NoCompressor,
       io.kiwidb.sstable.compress.Lz4Compressor;
+  provides io.kiwidb.api.spi.FilterPolicy with
+      io.kiwidb.sstable.filter.BloomFilterPolicy,
+      io.kiwidb.sstable.filter.NoFilterPolicy,
+      io.kiwidb.sstable.filter.RibbonFilterPolicy;
 }

@@ -13,6 +13,7 @@ class SstableModuleTest {
         Set.of(
             "io.kiwidb.sstable to io.kiwidb.bench,io.kiwidb.compaction,io.kiwidb.engine",
             "io.kiwidb.sstable.manifest to io.kiwidb.bench,io.kiwidb.compaction,io.kiwidb.engine"));
-    ModuleDescriptors.assertProvidesMatchServiceFiles(m, Set.of("io.kiwidb.api.spi.Compressor"));
+    ModuleDescriptors.assertProvidesMatchServiceFiles(
+        m, Set.of("io.kiwidb.api.spi.Compressor", "io.kiwidb.api.spi.FilterPolicy"));
   }
 }
