@@ -11,9 +11,13 @@ import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SeededRandomExtension.class)
@@ -166,6 +170,87 @@ class MergingIteratorTest {
       it.next();
       assertEquals(3, it.seq());
     }
+  }
+
+  /**
+   * Golden cases in {@code testdata/merging}: {@code iter}, input lines {@code child: a@3=x
+   * b@1:del} (one per child, newest source first) and {@code ops: first next prev last seek=b@9
+   * seek-for-prev=b@1 ...}; the output shows where each op leaves the iterator.
+   */
+  @TestFactory
+  Stream<DynamicTest> goldenFiles() {
+    return DataDriven.files("merging").stream()
+        .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> runGolden(f)));
+  }
+
+  private static void runGolden(Path file) {
+    DataDriven.check(
+        file,
+        c -> {
+          List<InternalIterator> children = new ArrayList<>();
+          List<String> ops = new ArrayList<>();
+          for (String line : c.input()) {
+            String[] parts = line.split(":", 2);
+            List<String> words = new ArrayList<>(List.of(parts[1].trim().split("\\s+")));
+            words.removeIf(String::isEmpty);
+            if (parts[0].equals("child")) {
+              List<InternalEntry> entries = new ArrayList<>();
+              words.forEach(w -> entries.add(parseEntry(w)));
+              children.add(new EntryListIterator(entries));
+            } else {
+              ops.addAll(words);
+            }
+          }
+          StringBuilder out = new StringBuilder();
+          try (MergingIterator it = new MergingIterator(children)) {
+            for (String op : ops) {
+              String[] kv = op.split("=", 2);
+              try {
+                switch (kv[0]) {
+                  case "first" -> it.seekToFirst();
+                  case "last" -> it.seekToLast();
+                  case "next" -> it.next();
+                  case "prev" -> it.prev();
+                  case "seek" -> it.seek(target(kv[1]).key(), target(kv[1]).seq());
+                  case "seek-for-prev" -> it.seekForPrev(target(kv[1]).key(), target(kv[1]).seq());
+                  default -> throw new IllegalArgumentException("unknown op " + op);
+                }
+              } catch (IllegalStateException e) {
+                out.append(op).append(": error: ").append(e.getMessage()).append('\n');
+                continue;
+              }
+              out.append(op).append(": ");
+              if (it.isValid()) {
+                InternalEntry e = it.entry();
+                out.append(Bytes.toDisplay(e.key())).append('@').append(e.seq());
+                out.append(e.isTombstone() ? ":del" : "=" + Bytes.toDisplay(e.value()));
+              } else {
+                out.append("(invalid)");
+              }
+              out.append('\n');
+            }
+          }
+          return out.toString();
+        });
+  }
+
+  private static InternalEntry target(String s) {
+    int at = s.indexOf('@');
+    return InternalEntry.delete(
+        Bytes.utf8(s.substring(0, at)), Long.parseLong(s.substring(at + 1)));
+  }
+
+  /** {@code a@5=v} or {@code a@5:del}. */
+  private static InternalEntry parseEntry(String word) {
+    int at = word.indexOf('@');
+    byte[] key = Bytes.utf8(word.substring(0, at));
+    String rest = word.substring(at + 1);
+    if (rest.endsWith(":del")) {
+      return InternalEntry.delete(key, Long.parseLong(rest.substring(0, rest.length() - 4)));
+    }
+    int eq = rest.indexOf('=');
+    return InternalEntry.put(
+        key, Long.parseLong(rest.substring(0, eq)), Bytes.utf8(rest.substring(eq + 1)));
   }
 
   @Test
