@@ -6,6 +6,10 @@
  */
 module io.kiwidb.engine {
   requires transitive io.kiwidb.api;
+  requires io.kiwidb.wal;
+  requires io.kiwidb.memtable;
+  requires io.kiwidb.sstable;
+  requires io.kiwidb.compaction;
   requires com.fasterxml.jackson.databind;
   requires com.google.guice; // automatic module
   requires jakarta.inject; // explicit module; @jakarta.inject.Inject, Provider
@@ -24,4 +28,12 @@ module io.kiwidb.engine {
   // Our appender may be named in an application's logback.xml (Joran instantiates it).
   exports io.kiwidb.engine.logging to
       ch.qos.logback.core;
+
+  // LsmEngine.open(FileSystem, ...) for tools and tests that inject a file system.
+  exports io.kiwidb.engine to
+      io.kiwidb.cli,
+      io.kiwidb.bench;
+
+  provides io.kiwidb.api.spi.EngineProvider with
+      io.kiwidb.engine.KiwiEngineProvider;
 }

@@ -12,6 +12,9 @@ module io.kiwidb.sstable {
       io.kiwidb.compaction,
       io.kiwidb.engine,
       io.kiwidb.bench;
+  exports io.kiwidb.sstable.store to
+      io.kiwidb.engine,
+      io.kiwidb.bench;
 
   provides io.kiwidb.api.spi.Compressor with
       io.kiwidb.sstable.compress.NoCompressor,

@@ -17,15 +17,18 @@ class EngineModuleDescriptorTest {
   private final Module module = DataDirectory.class.getModule();
 
   @Test
-  void exportsOnlyTheAppenderPackageToLogback() {
+  void exportsOnlyTheAppenderPackageToLogbackAndTheEngineToTools() {
     ModuleDescriptors.assertExports(
-        module, Set.of("io.kiwidb.engine.logging to ch.qos.logback.core"));
+        module,
+        Set.of(
+            "io.kiwidb.engine.logging to ch.qos.logback.core",
+            "io.kiwidb.engine to io.kiwidb.bench,io.kiwidb.cli"));
   }
 
   @Test
-  void providesNothingYet() {
-    // The lead adds `provides io.kiwidb.api.spi.EngineProvider` with LsmEngine's provider.
-    ModuleDescriptors.assertProvidesMatchServiceFiles(module, Set.of());
+  void providesTheEngineForKiwiDbOpen() {
+    ModuleDescriptors.assertProvidesMatchServiceFiles(
+        module, Set.of("io.kiwidb.api.spi.EngineProvider"));
   }
 
   @Test
@@ -53,6 +56,10 @@ class EngineModuleDescriptorTest {
             Set.of(
                 "java.base",
                 "io.kiwidb.api",
+                "io.kiwidb.wal",
+                "io.kiwidb.memtable",
+                "io.kiwidb.sstable",
+                "io.kiwidb.compaction",
                 "com.fasterxml.jackson.databind",
                 "com.google.guice",
                 "jakarta.inject",

@@ -2,6 +2,7 @@ package io.kiwidb.memtable;
 
 import io.kiwidb.api.EntryKind;
 import io.kiwidb.api.EntryView;
+import io.kiwidb.api.LookupTrace;
 import io.kiwidb.api.MemListing;
 import io.kiwidb.api.MemTableDetail;
 import io.kiwidb.api.MemTableSummary;
@@ -215,6 +216,36 @@ public final class MemTableSet {
       e = frozen.get(i).get(key, readSeq);
     }
     return e;
+  }
+
+  /**
+   * As {@link #get}, and records one {@link LookupTrace.Step} per memtable consulted, in order, for
+   * the engine's {@code trace}.
+   */
+  public InternalEntry trace(byte[] key, long readSeq, List<LookupTrace.Step> steps) {
+    View v = view;
+    InternalEntry e = v.active.memTable.get(key, readSeq);
+    steps.add(step("memtable", v.active.tableId, e));
+    List<FrozenMemTable> frozen = v.immutables;
+    for (int i = frozen.size() - 1; e == null && i >= 0; i--) {
+      e = frozen.get(i).get(key, readSeq);
+      steps.add(step("immutable", frozen.get(i).snapshotId(), e));
+    }
+    return e;
+  }
+
+  private static LookupTrace.Step step(String layer, String id, InternalEntry e) {
+    LookupTrace.Answer answer =
+        e == null
+            ? LookupTrace.Answer.ABSENT
+            : e.isTombstone() ? LookupTrace.Answer.TOMBSTONE : LookupTrace.Answer.FOUND;
+    return new LookupTrace.Step(
+        layer,
+        id,
+        LookupTrace.FilterAnswer.NOT_CHECKED,
+        LookupTrace.CacheAnswer.NOT_READ,
+        answer,
+        e == null ? 0 : e.seq());
   }
 
   /**

@@ -12,7 +12,8 @@ class SstableModuleTest {
         m,
         Set.of(
             "io.kiwidb.sstable to io.kiwidb.bench,io.kiwidb.compaction,io.kiwidb.engine",
-            "io.kiwidb.sstable.manifest to io.kiwidb.bench,io.kiwidb.compaction,io.kiwidb.engine"));
+            "io.kiwidb.sstable.manifest to io.kiwidb.bench,io.kiwidb.compaction,io.kiwidb.engine",
+            "io.kiwidb.sstable.store to io.kiwidb.bench,io.kiwidb.engine"));
     ModuleDescriptors.assertProvidesMatchServiceFiles(
         m, Set.of("io.kiwidb.api.spi.Compressor", "io.kiwidb.api.spi.FilterPolicy"));
   }

@@ -1,0 +1,311 @@
+package io.kiwidb.engine;
+
+import io.kiwidb.api.spi.CompactionPlan;
+import io.kiwidb.api.spi.InternalEntry;
+import io.kiwidb.api.spi.InternalIterator;
+import io.kiwidb.api.spi.KeyOrder;
+import io.kiwidb.api.spi.LevelView;
+import io.kiwidb.api.spi.TableMeta;
+import io.kiwidb.compaction.LevelIterator;
+import io.kiwidb.compaction.LeveledCompaction;
+import io.kiwidb.compaction.MergingIterator;
+import io.kiwidb.compaction.VersionPruningIterator;
+import io.kiwidb.sstable.TableBuilder;
+import io.kiwidb.sstable.TableProperties;
+import io.kiwidb.sstable.manifest.VersionEdit;
+import io.kiwidb.sstable.manifest.VersionRef;
+import io.kiwidb.sstable.manifest.VersionSet;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs compactions on {@code compaction_max_workers} background threads: after each flush, every
+ * {@code compaction_check_interval}, and once at startup, it asks the configured {@link
+ * io.kiwidb.api.spi.CompactionStrategy} for a plan over the current version, merges the inputs,
+ * writes the outputs, and installs the result with one manifest edit. The version set deletes the
+ * inputs once no reader holds them.
+ *
+ * <p>Invariants: a file is in at most one running compaction (the busy set, which the picker must
+ * avoid); output files never split the versions of one user key, because files of L1 and deeper
+ * must own disjoint key ranges; a failed compaction deletes the outputs it wrote and sets the
+ * engine's background error, leaving the version as it was.
+ *
+ * <p>Thread safety: {@link #wake} and {@link #stop} may be called from any thread; the busy set and
+ * the leveled cursors are guarded by {@code lock}.
+ */
+final class CompactionScheduler {
+  private static final Logger log = LoggerFactory.getLogger(CompactionScheduler.class);
+
+  private final EngineCore core;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Set<Long> busy = new HashSet<>();
+  private final Map<Integer, byte[]> cursors = new HashMap<>();
+  private final List<Thread> workers = new ArrayList<>();
+  private volatile boolean stopping;
+  private volatile int targetWorkers;
+  private ThreadFactory threads;
+
+  CompactionScheduler(EngineCore core) {
+    this.core = core;
+  }
+
+  void start(int workerCount, ThreadFactory threads) {
+    this.threads = threads;
+    setWorkers(workerCount);
+  }
+
+  /**
+   * Changes the number of worker threads (live config): new workers start at once; surplus ones
+   * finish their current job and exit.
+   */
+  void setWorkers(int count) {
+    lock.lock();
+    try {
+      targetWorkers = count;
+      while (workers.size() < count) {
+        int id = workers.size();
+        Thread t = threads.newThread(() -> run(id));
+        workers.add(t);
+        t.start();
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<Thread> workerSnapshot() {
+    lock.lock();
+    try {
+      return new ArrayList<>(workers);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean retired(int id) {
+    if (id < targetWorkers) {
+      return false;
+    }
+    lock.lock();
+    try {
+      if (id < targetWorkers) {
+        return false;
+      }
+      // The newest workers retire first, so ids stay dense for the next setWorkers.
+      if (id == workers.size() - 1) {
+        workers.remove(id);
+        return true;
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void wake() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops picking new work and waits for running compactions to finish. */
+  void stop() {
+    stopping = true;
+    wake();
+    for (Thread t : workerSnapshot()) {
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(60));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void run(int id) {
+    try {
+      while (!stopping && core.backgroundError() == null && !retired(id)) {
+        Optional<Picked> picked = pick();
+        if (picked.isEmpty()) {
+          lock.lock();
+          try {
+            if (!stopping) {
+              changed.await(core.parts.checkIntervalMillis(), TimeUnit.MILLISECONDS);
+            }
+          } finally {
+            lock.unlock();
+          }
+          continue;
+        }
+        try {
+          compact(picked.get());
+        } finally {
+          release(picked.get().plan());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      core.setBackgroundError("compaction", t);
+    }
+  }
+
+  /** A plan and the view it was picked from (whose deeper levels decide tombstone dropping). */
+  private record Picked(CompactionPlan plan, LevelView view) {}
+
+  private Optional<Picked> pick() {
+    lock.lock();
+    try (VersionRef ref = core.parts.tables.versions().acquire()) {
+      LevelView view =
+          new LevelView(ref.version().levelView(busy).levels(), Set.copyOf(busy), cursors);
+      Optional<CompactionPlan> plan =
+          core.parts.compactionStrategy.pick(view, core.parts.compactionOptions());
+      plan.ifPresent(
+          p -> {
+            p.inputs().forEach(t -> busy.add(t.fileNumber()));
+            byte[] next = LeveledCompaction.cursorAfter(p);
+            if (next != null) {
+              cursors.put(p.startLevel(), next);
+            }
+          });
+      return plan.map(p -> new Picked(p, view));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void release(CompactionPlan plan) {
+    lock.lock();
+    try {
+      plan.inputs().forEach(t -> busy.remove(t.fileNumber()));
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void compact(Picked picked) throws IOException {
+    CompactionPlan plan = picked.plan();
+    EngineParts parts = core.parts;
+    long start = System.nanoTime();
+    VersionEdit edit = new VersionEdit();
+    plan.inputs().forEach(edit::deleteFile);
+    long written = 0;
+    List<TableMeta> outputs = new ArrayList<>();
+    if (plan.isTrivialMove()) {
+      edit.addFile(plan.inputs().get(0).atLevel(plan.outputLevel()));
+    } else {
+      try {
+        merge(picked, outputs);
+      } catch (IOException | RuntimeException e) {
+        for (TableMeta out : outputs) {
+          parts.fs.deleteIfExists(parts.tables.versions().tablePath(out.fileNumber()));
+        }
+        throw e;
+      }
+      for (TableMeta out : outputs) {
+        edit.addFile(out);
+        written += out.sizeBytes();
+      }
+    }
+    parts.tables.versions().logAndApply(edit);
+    core.counters().compactions.increment();
+    core.counters().bytesCompacted.add(written);
+    parts.writeStall.l0Changed();
+    log.atInfo()
+        .setMessage("Compaction installed")
+        .addKeyValue("reason", plan.reason())
+        .addKeyValue("inputs", plan.inputs().size())
+        .addKeyValue("outputs", plan.isTrivialMove() ? "moved" : outputs.size())
+        .addKeyValue("output_level", plan.outputLevel())
+        .addKeyValue("bytes_written", written)
+        .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
+        .log();
+  }
+
+  /**
+   * Merges the inputs, newest source first (L0 files by age, then one concatenated run per deeper
+   * level), drops what no snapshot can see, and writes output files split at the target size on
+   * user-key boundaries. Each finished output is added to {@code outputs} at once, so a failure can
+   * delete it.
+   */
+  private void merge(Picked picked, List<TableMeta> outputs) throws IOException {
+    CompactionPlan plan = picked.plan();
+    EngineParts parts = core.parts;
+    List<InternalIterator> sources = new ArrayList<>();
+    List<TableMeta> l0 = new ArrayList<>(plan.inputsAt(0));
+    l0.sort(Comparator.comparingLong(TableMeta::maxSeq).reversed());
+    for (TableMeta t : l0) {
+      sources.add(parts.tables.iterator(t));
+    }
+    for (int level = Math.max(1, plan.startLevel()); level <= plan.outputLevel(); level++) {
+      List<TableMeta> files = new ArrayList<>(plan.inputsAt(level));
+      if (!files.isEmpty()) {
+        files.sort((a, b) -> KeyOrder.compareKeys(a.smallestKey(), b.smallestKey()));
+        sources.add(new LevelIterator(files, parts.tables::iterator));
+      }
+    }
+    MergingIterator merged = new MergingIterator(sources);
+    merged.seekToFirst();
+    VersionSet versions = parts.tables.versions();
+    TableBuilder builder = null;
+    long number = 0;
+    byte[] lastKey = null;
+    try (VersionPruningIterator pruned =
+        new VersionPruningIterator(
+            merged,
+            core.snapshots().sequences(),
+            VersionPruningIterator.DeeperLevels.below(picked.view(), plan.outputLevel()))) {
+      while (pruned.hasNext()) {
+        InternalEntry e = pruned.next();
+        boolean newKey = lastKey == null || KeyOrder.compareKeys(e.key(), lastKey) != 0;
+        if (builder != null && newKey && builder.estimatedFileSize() >= plan.targetFileBytes()) {
+          outputs.add(finish(builder, number, plan.outputLevel()));
+          builder = null;
+        }
+        if (builder == null) {
+          number = versions.newFileNumber();
+          builder = TableBuilder.create(parts.fs, versions.tablePath(number), parts.tableOptions);
+        }
+        builder.add(e);
+        lastKey = e.key();
+      }
+      if (builder != null) {
+        outputs.add(finish(builder, number, plan.outputLevel()));
+        builder = null;
+      }
+    } finally {
+      if (builder != null) {
+        builder.abandon();
+        parts.fs.deleteIfExists(versions.tablePath(number));
+      }
+    }
+    parts.fs.syncDirectory(versions.tablePath(0).getParent());
+  }
+
+  private TableMeta finish(TableBuilder builder, long number, int level) throws IOException {
+    EngineParts parts = core.parts;
+    TableProperties props = builder.finish();
+    Path path = parts.tables.versions().tablePath(number);
+    return props.toMeta(number, level, parts.fs.size(path));
+  }
+}

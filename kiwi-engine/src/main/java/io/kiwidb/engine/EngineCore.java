@@ -1,0 +1,398 @@
+package io.kiwidb.engine;
+
+import io.kiwidb.api.ConfigChange;
+import io.kiwidb.api.DiskListing;
+import io.kiwidb.api.EngineStats;
+import io.kiwidb.api.EntryKind;
+import io.kiwidb.api.KiwiException;
+import io.kiwidb.api.KiwiIterator;
+import io.kiwidb.api.LookupTrace;
+import io.kiwidb.api.ScanOptions;
+import io.kiwidb.api.Snapshot;
+import io.kiwidb.api.TableDetail;
+import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.api.spi.InternalEntry;
+import io.kiwidb.api.spi.InternalIterator;
+import io.kiwidb.api.spi.TableMeta;
+import io.kiwidb.compaction.LevelIterator;
+import io.kiwidb.compaction.MergingIterator;
+import io.kiwidb.engine.logging.EngineLogging;
+import io.kiwidb.engine.read.ScanIterator;
+import io.kiwidb.memtable.FrozenMemTable;
+import io.kiwidb.memtable.MemTableSet;
+import io.kiwidb.sstable.manifest.Version;
+import io.kiwidb.sstable.manifest.VersionRef;
+import io.kiwidb.wal.WalBatch;
+import io.kiwidb.wal.WriteAheadLog;
+import java.lang.ref.Cleaner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running engine: the components opened by {@link EngineOpener} and the write path, read path,
+ * inspection views and close that {@link LsmEngine} delegates to.
+ *
+ * <h2>Write path</h2>
+ *
+ * <p>A write first waits for room ({@link MemTableSet#awaitRoom} when the immutable queue is full,
+ * the L0 stall in {@link WriteStall}), then hands its batch to the WAL's group commit. The group's
+ * leader writes and syncs the group once, then calls {@link #applyCommitted} for each batch in
+ * sequence order; that inserts the batch into the active memtable and publishes the visible
+ * sequence, then freezes the memtable if it is full. So a batch is visible only once durable, all
+ * at once, and in log order.
+ *
+ * <p>Lock order: the WAL's write lock (held by the leader during {@code applyCommitted}) before the
+ * memtable write lock. {@link #flush()} takes only the memtable lock, so a freeze from there asks
+ * the next commit to roll the WAL segment instead of rolling it itself.
+ *
+ * <h2>Read path</h2>
+ *
+ * <p>A read takes the visible sequence, then looks in the memtables (active, then immutable newest
+ * first), then acquires the current {@link Version} and consults its tables in the order {@link
+ * Version#filesForKey} gives. The flush pipeline installs a table before it drops the memtable it
+ * came from, and readers look at memtables before they acquire the version, so a version is never
+ * missed between the two.
+ *
+ * <p>Thread safety: safe from any thread.
+ */
+final class EngineCore {
+  private static final Logger log = LoggerFactory.getLogger(EngineCore.class);
+  private static final Cleaner CLEANER = Cleaner.create();
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  final EngineParts parts;
+  private final Counters counters = new Counters();
+  private final SnapshotList snapshots = new SnapshotList();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile long visibleSeq;
+  private volatile Throwable backgroundError;
+  private volatile boolean rollPending;
+
+  EngineCore(EngineParts parts, long lastSequence) {
+    this.parts = parts;
+    this.visibleSeq = lastSequence;
+  }
+
+  static EngineCore open(FileSystem fs, Path dataRoot, Path configPath) {
+    return EngineOpener.open(fs, dataRoot, configPath);
+  }
+
+  // ---------------------------------------------------------------- state checks
+
+  void checkOpen(String call) {
+    if (closed.get()) {
+      throw LsmEngine.closed(parts.dataRoot, call);
+    }
+  }
+
+  void checkWritable(String call) {
+    checkOpen(call);
+    Throwable error = backgroundError;
+    if (error != null) {
+      throw LsmEngine.background(call, error);
+    }
+  }
+
+  Throwable backgroundError() {
+    return backgroundError;
+  }
+
+  /** Records a background failure; every later write fails with it. */
+  void setBackgroundError(String what, Throwable error) {
+    if (backgroundError == null) {
+      backgroundError = error;
+    }
+    counters.backgroundErrors.increment();
+    log.atError()
+        .setMessage("Background error; writes are refused until reopen")
+        .addKeyValue("job", what)
+        .addKeyValue("error", error.toString())
+        .setCause(error)
+        .log();
+  }
+
+  long visibleSequence() {
+    return visibleSeq;
+  }
+
+  Counters counters() {
+    return counters;
+  }
+
+  SnapshotList snapshots() {
+    return snapshots;
+  }
+
+  MemTableSet memTables() {
+    return parts.memTables;
+  }
+
+  Path dataRoot() {
+    return parts.dataRoot;
+  }
+
+  int logPort() {
+    return parts.logging().logPort();
+  }
+
+  ExecutorService asyncExecutor() {
+    return parts.asyncExecutor;
+  }
+
+  /** Tags the calling thread with this engine for the duration of a call that may log. */
+  EngineLogging.Scope logScope() {
+    return parts.logging().enter();
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  void write(List<WriteBatch.Operation> ops, String call) {
+    parts.writeStall.beforeWrite(this);
+    MemTableSet mems = parts.memTables;
+    mems.writeLock().lock();
+    try {
+      mems.awaitRoom();
+    } finally {
+      mems.writeLock().unlock();
+    }
+    try {
+      parts.wal.append(WalBatch.of(ops, System.currentTimeMillis()));
+    } catch (KiwiException e) {
+      log.atError()
+          .setMessage("Engine write failed")
+          .addKeyValue("call", call)
+          .addKeyValue("error", e.toString())
+          .log();
+      throw e;
+    }
+    counters.writes.add(ops.size());
+  }
+
+  /** The WAL's commit listener: applies a durable batch, in sequence order, on the leader. */
+  void applyCommitted(long firstSeq, WalBatch batch) {
+    MemTableSet mems = parts.memTables;
+    WriteAheadLog wal = parts.wal;
+    mems.writeLock().lock();
+    try {
+      long seq = firstSeq;
+      for (WriteBatch.Operation op : batch.operations()) {
+        mems.add(op.key(), seq++, op.isDelete() ? EntryKind.DELETE : EntryKind.PUT, op.value());
+      }
+      visibleSeq = seq - 1;
+      mems.maybeFreeze();
+      if (rollPending) {
+        rollPending = false;
+        wal.rollSegment();
+      }
+    } finally {
+      mems.writeLock().unlock();
+    }
+  }
+
+  /** Called by the memtable set under its write lock whenever a memtable is frozen. */
+  void onFreeze(FrozenMemTable frozen) {
+    rollPending = true;
+    log.atInfo()
+        .setMessage("MemTable frozen")
+        .addKeyValue("snapshot_id", frozen.snapshotId())
+        .addKeyValue("entries", frozen.entryCount())
+        .addKeyValue("size_bytes", frozen.sizeBytes())
+        .log();
+    FlushPipeline pipeline = parts.flushPipeline;
+    if (pipeline != null) {
+      pipeline.wake();
+    }
+  }
+
+  boolean flush() {
+    MemTableSet mems = parts.memTables;
+    Optional<FrozenMemTable> frozen;
+    mems.writeLock().lock();
+    try {
+      frozen = mems.forceFreeze();
+    } finally {
+      mems.writeLock().unlock();
+    }
+    if (frozen.isEmpty()) {
+      log.info("Engine FLUSH skipped (empty memtable)");
+      return false;
+    }
+    log.atInfo()
+        .setMessage("Engine FLUSH queued")
+        .addKeyValue("snapshot_id", frozen.get().snapshotId())
+        .addKeyValue("entry_count", frozen.get().entryCount())
+        .log();
+    return true;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  Optional<byte[]> get(byte[] key, long readSeq) {
+    counters.reads.increment();
+    InternalEntry found = lookup(key, readSeq, null);
+    return found == null || found.isTombstone() ? Optional.empty() : Optional.of(found.value());
+  }
+
+  LookupTrace trace(byte[] key) {
+    long readSeq = visibleSeq;
+    List<LookupTrace.Step> steps = new ArrayList<>();
+    InternalEntry found = lookup(key, readSeq, steps);
+    LookupTrace.Answer outcome =
+        found == null
+            ? LookupTrace.Answer.ABSENT
+            : found.isTombstone() ? LookupTrace.Answer.TOMBSTONE : LookupTrace.Answer.FOUND;
+    return new LookupTrace(
+        key.clone(), readSeq, steps, outcome, found == null ? null : found.value());
+  }
+
+  /**
+   * The newest version of {@code key} visible at {@code readSeq}, or null; when {@code steps} is
+   * not null, every layer visited is recorded there.
+   */
+  private InternalEntry lookup(byte[] key, long readSeq, List<LookupTrace.Step> steps) {
+    InternalEntry e =
+        steps == null
+            ? parts.memTables.get(key, readSeq)
+            : parts.memTables.trace(key, readSeq, steps);
+    return e != null ? e : parts.tables.get(key, readSeq, steps);
+  }
+
+  Snapshot snapshot() {
+    return snapshots.take(visibleSeq, () -> checkOpen("snapshot"));
+  }
+
+  KiwiIterator iterator(ScanOptions options) {
+    long readSeq = options.snapshot() == null ? visibleSeq : options.snapshot().sequence();
+    byte[][] bounds =
+        ScanIterator.bounds(options.lowerBound(), options.upperBound(), options.prefix());
+    // Memtables before the version: see the read path in the class comment.
+    List<InternalIterator> sources = new ArrayList<>(parts.memTables.newIterators());
+    VersionRef ref = parts.tables.versions().acquire();
+    Version v = ref.version();
+    for (TableMeta t : v.level(0)) {
+      sources.add(parts.tables.iterator(t));
+    }
+    for (int level = 1; level < v.levelCount(); level++) {
+      if (!v.level(level).isEmpty()) {
+        sources.add(new LevelIterator(v.level(level), parts.tables::iterator));
+      }
+    }
+    IteratorRelease release = new IteratorRelease(ref, counters);
+    ScanIterator it =
+        new ScanIterator(
+            new MergingIterator(sources),
+            readSeq,
+            bounds[0],
+            bounds[1],
+            this::checkOpen,
+            release::closeNormally);
+    release.cleanable = CLEANER.register(it, release);
+    return it;
+  }
+
+  /**
+   * Releases an iterator's pinned version exactly once: on close, or, for an iterator dropped
+   * without close, when the garbage collector finds it (counted as a leak). Holds no reference to
+   * the iterator itself, or it would never become unreachable.
+   */
+  private static final class IteratorRelease implements Runnable {
+    private final VersionRef ref;
+    private final Counters counters;
+    private final AtomicBoolean done = new AtomicBoolean();
+    volatile Cleaner.Cleanable cleanable;
+
+    IteratorRelease(VersionRef ref, Counters counters) {
+      this.ref = ref;
+      this.counters = counters;
+    }
+
+    void closeNormally() {
+      if (done.compareAndSet(false, true)) {
+        ref.close();
+        Cleaner.Cleanable c = cleanable;
+        if (c != null) {
+          c.clean();
+        }
+      }
+    }
+
+    @Override
+    public void run() {
+      if (done.compareAndSet(false, true)) {
+        counters.leakedIterators.increment();
+        log.warn("An iterator was garbage-collected without close(); its files were released");
+        ref.close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  EngineStats stats() {
+    MemTableSet mems = parts.memTables;
+    var active = mems.activeSummary();
+    List<String> snapshotIds = new ArrayList<>();
+    for (var s : mems.immutableSummaries()) {
+      snapshotIds.add(s.snapshotId());
+    }
+    var cache = parts.tables.blockCache().stats();
+    long hits = cache.data().hits() + cache.index().hits() + cache.filter().hits();
+    long misses = cache.data().misses() + cache.index().misses() + cache.filter().misses();
+    return new EngineStats(
+        active.entryCount(),
+        visibleSeq,
+        parts.wal.liveEntryCount(),
+        parts.dataRoot.toString(),
+        active.tableId(),
+        active.sizeBytes(),
+        snapshotIds.size(),
+        snapshotIds,
+        parts.tables.l0Count(),
+        counters.snapshot(hits, misses));
+  }
+
+  DiskListing showDisk() {
+    return parts.tables.showDisk();
+  }
+
+  TableDetail showDisk(String fileId) {
+    return parts.tables.showDisk(fileId);
+  }
+
+  ConfigChange updateConfig(String key, Object value) {
+    return parts.config().update(key, value);
+  }
+
+  Map<String, Object> configMap() {
+    return parts.config().current().asMap();
+  }
+
+  // ---------------------------------------------------------------- close
+
+  void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.atInfo().setMessage("Shutdown started").addKeyValue("data_root", parts.dataRoot).log();
+    parts.compactions.stop();
+    parts.flushPipeline.stopAndDrain(DRAIN_TIMEOUT);
+    var active = parts.memTables.activeSummary();
+    log.atInfo()
+        .setMessage("MemTable state at shutdown")
+        .addKeyValue("active_entries", active.entryCount())
+        .addKeyValue("active_size_bytes", active.sizeBytes())
+        .addKeyValue("immutable_queue_len", parts.memTables.queueLength())
+        .addKeyValue("seq", visibleSeq)
+        .log();
+    parts.closeAll(() -> log.info("Shutdown complete"));
+  }
+}

@@ -1,0 +1,246 @@
+package io.kiwidb.engine;
+
+import io.kiwidb.api.spi.InternalIterator;
+import io.kiwidb.api.spi.TableMeta;
+import io.kiwidb.memtable.FrozenMemTable;
+import io.kiwidb.sstable.TableBuilder;
+import io.kiwidb.sstable.TableProperties;
+import io.kiwidb.sstable.manifest.VersionEdit;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns immutable memtables into L0 tables: {@code flush_max_workers} threads each claim the oldest
+ * unclaimed memtable and write its table in parallel, but install strictly oldest first.
+ *
+ * <p>Why the order matters: a read looks at memtables before tables, and L0 is searched newest
+ * first. Were a newer memtable's table installed (and the memtable dropped) before an older one's,
+ * a read could find the older memtable's stale version of a key before reaching the newer version
+ * in L0. Installing in order also makes "every sequence up to this memtable's last is in tables"
+ * true at each install, which is what lets the WAL delete its segments by sequence.
+ *
+ * <p>Invariants: a memtable leaves the queue only after its table is in the manifest and the
+ * current version; a failed flush sets the engine's background error and stops the pipeline (the
+ * memtable stays, its data stays in the WAL, and a reopen flushes it again).
+ *
+ * <p>Thread safety: {@link #wake} and {@link #stopAndDrain} may be called from any thread.
+ */
+final class FlushPipeline {
+  private static final Logger log = LoggerFactory.getLogger(FlushPipeline.class);
+
+  private final EngineCore core;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Set<FrozenMemTable> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final List<Thread> workers = new ArrayList<>();
+  private volatile boolean stopping;
+  private volatile int targetWorkers;
+  private ThreadFactory threads;
+
+  FlushPipeline(EngineCore core) {
+    this.core = core;
+  }
+
+  void start(int workerCount, ThreadFactory threads) {
+    this.threads = threads;
+    setWorkers(workerCount);
+  }
+
+  /**
+   * Changes the number of worker threads (live config): new workers start at once; surplus ones
+   * finish their current job and exit.
+   */
+  void setWorkers(int count) {
+    lock.lock();
+    try {
+      targetWorkers = count;
+      while (workers.size() < count) {
+        int id = workers.size();
+        Thread t = threads.newThread(() -> run(id));
+        workers.add(t);
+        t.start();
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<Thread> workerSnapshot() {
+    lock.lock();
+    try {
+      return new ArrayList<>(workers);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean retired(int id) {
+    if (id < targetWorkers) {
+      return false;
+    }
+    lock.lock();
+    try {
+      if (id < targetWorkers) {
+        return false;
+      }
+      // The newest workers retire first, so ids stay dense for the next setWorkers.
+      if (id == workers.size() - 1) {
+        workers.remove(id);
+        return true;
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void wake() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops taking work once the queue is empty, and waits (bounded) for the workers. */
+  void stopAndDrain(Duration timeout) {
+    stopping = true;
+    wake();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Thread t : workerSnapshot()) {
+      try {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Thread t : workerSnapshot()) {
+      if (t.isAlive()) {
+        log.atWarn()
+            .setMessage("FlushPipeline drain timed out; unflushed memtables stay in the WAL")
+            .addKeyValue("timeout_ms", timeout.toMillis())
+            .log();
+        t.interrupt();
+        return;
+      }
+    }
+  }
+
+  private void run(int id) {
+    try {
+      FrozenMemTable m;
+      while (!retired(id) && (m = claim()) != null) {
+        TableMeta table = build(m);
+        install(m, table);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      core.setBackgroundError("flush", t);
+      wake();
+    }
+  }
+
+  /** The oldest unclaimed memtable; waits for one; null once stopping with nothing left. */
+  private FrozenMemTable claim() throws InterruptedException {
+    lock.lock();
+    try {
+      while (true) {
+        if (core.backgroundError() != null) {
+          return null;
+        }
+        for (FrozenMemTable m : core.memTables().immutables()) {
+          if (claimed.add(m)) {
+            return m;
+          }
+        }
+        if (stopping) {
+          return null;
+        }
+        changed.await(200, TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private TableMeta build(FrozenMemTable m) throws IOException {
+    EngineParts parts = core.parts;
+    long number = parts.tables.versions().newFileNumber();
+    Path path = parts.tables.versions().tablePath(number);
+    long start = System.nanoTime();
+    try (TableBuilder builder = TableBuilder.create(parts.fs, path, parts.tableOptions);
+        InternalIterator it = m.iterator()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        builder.add(it.key(), it.seq(), it.kind(), it.value());
+      }
+      TableProperties props = builder.finish();
+      parts.fs.syncDirectory(path.getParent());
+      TableMeta meta = props.toMeta(number, 0, parts.fs.size(path));
+      log.atInfo()
+          .setMessage("Flushed memtable to L0")
+          .addKeyValue("snapshot_id", m.snapshotId())
+          .addKeyValue("file", number)
+          .addKeyValue("entries", meta.entryCount())
+          .addKeyValue("bytes", meta.sizeBytes())
+          .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
+          .log();
+      return meta;
+    } catch (IOException | RuntimeException e) {
+      // Not in any version: delete it now (the orphan sweep at the next open would, too).
+      parts.fs.deleteIfExists(path);
+      throw e;
+    }
+  }
+
+  /** Installs tables oldest memtable first; see the class comment. */
+  private void install(FrozenMemTable m, TableMeta table) throws InterruptedException {
+    EngineParts parts = core.parts;
+    lock.lock();
+    try {
+      while (core.memTables().oldestImmutable().orElse(null) != m) {
+        if (core.backgroundError() != null) {
+          return;
+        }
+        changed.await(200, TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+    // Only the worker holding the oldest memtable gets here, and the next one cannot until
+    // removeFlushed, so the install needs no lock of ours. Taking none matters: removeFlushed takes
+    // the memtable write lock, under which a freeze calls wake(), which takes ours.
+    parts
+        .tables
+        .versions()
+        .logAndApply(new VersionEdit().addFile(table).setLastSequence(m.maxSeq()));
+    core.memTables().removeFlushed(m);
+    core.counters().flushes.increment();
+    core.counters().bytesFlushed.add(table.sizeBytes());
+    lock.lock();
+    try {
+      claimed.remove(m);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    parts.wal.deleteSegmentsThrough(m.maxSeq());
+    parts.writeStall.l0Changed();
+    parts.compactions.wake();
+  }
+}

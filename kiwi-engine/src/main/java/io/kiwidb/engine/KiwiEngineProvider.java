@@ -1,0 +1,16 @@
+package io.kiwidb.engine;
+
+import io.kiwidb.api.StorageEngine;
+import io.kiwidb.api.spi.EngineProvider;
+import java.nio.file.Path;
+
+/** Lets {@link io.kiwidb.api.KiwiDb#open} find {@link LsmEngine} through ServiceLoader. */
+public final class KiwiEngineProvider implements EngineProvider {
+  /** Creates the provider (ServiceLoader does this). */
+  public KiwiEngineProvider() {}
+
+  @Override
+  public StorageEngine open(Path dataRoot, Path configPath) {
+    return LsmEngine.open(dataRoot, configPath);
+  }
+}

@@ -1,0 +1,216 @@
+package io.kiwidb.engine;
+
+import io.kiwidb.api.AsyncStorageEngine;
+import io.kiwidb.api.BackgroundErrorException;
+import io.kiwidb.api.ConfigChange;
+import io.kiwidb.api.DiskListing;
+import io.kiwidb.api.EngineClosedException;
+import io.kiwidb.api.EngineStats;
+import io.kiwidb.api.EntryKind;
+import io.kiwidb.api.KiwiIterator;
+import io.kiwidb.api.Limits;
+import io.kiwidb.api.LookupTrace;
+import io.kiwidb.api.MemListing;
+import io.kiwidb.api.MemTableDetail;
+import io.kiwidb.api.ScanOptions;
+import io.kiwidb.api.Snapshot;
+import io.kiwidb.api.StorageEngine;
+import io.kiwidb.api.TableDetail;
+import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.spi.FileSystem;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The kiwi-db engine: the reference {@code LSMEngine} in Java. See {@link StorageEngine} for the
+ * contract; this class holds the lifecycle (open, close) and hands each call to the part that does
+ * the work.
+ *
+ * <p>Thread safety: every public method may be called from any thread. Writes go through the WAL's
+ * group commit; reads take no lock.
+ */
+public final class LsmEngine implements StorageEngine {
+  private final EngineCore core;
+  private final AsyncView async;
+
+  private LsmEngine(EngineCore core) {
+    this.core = core;
+    this.async = new AsyncView(this, core.asyncExecutor());
+  }
+
+  /**
+   * Opens or creates a store on the real disk.
+   *
+   * @param dataRoot the data directory
+   * @param configPath the config file, or {@code null} for {@code <dataRoot>/config.json}
+   */
+  public static LsmEngine open(Path dataRoot, Path configPath) {
+    return open(FileSystem.local(), dataRoot, configPath);
+  }
+
+  /**
+   * Opens or creates a store through a given file system (tests use the in-memory and
+   * fault-injecting ones to simulate crashes and failures).
+   */
+  public static LsmEngine open(FileSystem fs, Path dataRoot, Path configPath) {
+    Objects.requireNonNull(fs, "fs");
+    Objects.requireNonNull(dataRoot, "dataRoot");
+    return new LsmEngine(EngineCore.open(fs, dataRoot, configPath));
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value) {
+    core.checkWritable("put");
+    Limits.checkKey(key);
+    Limits.checkValue(value);
+    core.write(List.of(new WriteBatch.Operation(false, key.clone(), value.clone())), "put");
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    core.checkWritable("delete");
+    Limits.checkKey(key);
+    core.write(List.of(new WriteBatch.Operation(true, key.clone(), null)), "delete");
+  }
+
+  @Override
+  public void write(WriteBatch batch) {
+    Objects.requireNonNull(batch, "batch");
+    core.checkWritable("write");
+    if (!batch.isEmpty()) {
+      core.write(batch.operations(), "write");
+    }
+  }
+
+  @Override
+  public Optional<byte[]> get(byte[] key) {
+    core.checkOpen("get");
+    Limits.checkKey(key);
+    return core.get(key, core.visibleSequence());
+  }
+
+  @Override
+  public Optional<byte[]> get(byte[] key, Snapshot snapshot) {
+    core.checkOpen("get");
+    Limits.checkKey(key);
+    Objects.requireNonNull(snapshot, "snapshot");
+    return core.get(key, snapshot.sequence());
+  }
+
+  @Override
+  public boolean flush() {
+    core.checkWritable("flush");
+    return core.flush();
+  }
+
+  @Override
+  public ConfigChange updateConfig(String key, Object value) {
+    core.checkOpen("updateConfig");
+    return core.updateConfig(key, value);
+  }
+
+  @Override
+  public EngineStats stats() {
+    core.checkOpen("stats");
+    return core.stats();
+  }
+
+  @Override
+  public MemListing showMem() {
+    core.checkOpen("showMem");
+    return core.memTables().listing();
+  }
+
+  @Override
+  public MemTableDetail showMem(String tableId) {
+    core.checkOpen("showMem");
+    Objects.requireNonNull(tableId, "tableId");
+    return core.memTables()
+        .detail(tableId)
+        .orElseThrow(() -> new IllegalArgumentException("no memtable has id " + tableId));
+  }
+
+  @Override
+  public DiskListing showDisk() {
+    core.checkOpen("showDisk");
+    return core.showDisk();
+  }
+
+  @Override
+  public TableDetail showDisk(String fileId) {
+    core.checkOpen("showDisk");
+    Objects.requireNonNull(fileId, "fileId");
+    return core.showDisk(fileId);
+  }
+
+  @Override
+  public LookupTrace trace(byte[] key) {
+    core.checkOpen("trace");
+    Limits.checkKey(key);
+    return core.trace(key);
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    core.checkOpen("snapshot");
+    return core.snapshot();
+  }
+
+  @Override
+  public KiwiIterator iterator(ScanOptions options) {
+    core.checkOpen("iterator");
+    return core.iterator(Objects.requireNonNull(options, "options"));
+  }
+
+  @Override
+  public AsyncStorageEngine async() {
+    core.checkOpen("async");
+    return async;
+  }
+
+  @Override
+  public Path dataRoot() {
+    return core.dataRoot();
+  }
+
+  @Override
+  public int logPort() {
+    return core.logPort();
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    core.checkOpen("config");
+    return core.configMap();
+  }
+
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  /** Whether the engine refuses writes after a background failure (for tests and the CLI). */
+  public Optional<Throwable> backgroundError() {
+    return Optional.ofNullable(core.backgroundError());
+  }
+
+  @Override
+  public String toString() {
+    return "LsmEngine[" + core.dataRoot() + "]";
+  }
+
+  static EngineClosedException closed(Path dataRoot, String call) {
+    return new EngineClosedException("engine at " + dataRoot, call);
+  }
+
+  static BackgroundErrorException background(String call, Throwable cause) {
+    return new BackgroundErrorException(call, cause);
+  }
+
+  static boolean isDelete(EntryKind kind) {
+    return kind == EntryKind.DELETE;
+  }
+}

@@ -1,0 +1,90 @@
+package io.kiwidb.engine;
+
+import io.kiwidb.api.EngineClosedException;
+import io.kiwidb.api.Snapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The live snapshots of an engine, as a multiset of sequence numbers. Compaction asks for them so
+ * it keeps every version some snapshot can still see; releasing a snapshot lets it drop them.
+ *
+ * <p>Thread safety: all methods are synchronised on this object; the sets are small (one entry per
+ * distinct live snapshot sequence) and touched only when a snapshot is taken or released and when a
+ * compaction starts.
+ */
+final class SnapshotList {
+  private final TreeMap<Long, Integer> live = new TreeMap<>();
+
+  /** Creates an empty list. */
+  SnapshotList() {}
+
+  /** Registers a snapshot at {@code seq}; the returned handle releases it once. */
+  public Snapshot take(long seq, Runnable checkOpen) {
+    synchronized (this) {
+      live.merge(seq, 1, Integer::sum);
+    }
+    return new Handle(seq, checkOpen);
+  }
+
+  /** The sequence numbers of live snapshots, ascending and distinct. */
+  public synchronized List<Long> sequences() {
+    return new ArrayList<>(live.keySet());
+  }
+
+  /** The oldest live snapshot sequence, or {@code Long.MAX_VALUE} when there is none. */
+  public synchronized long oldest() {
+    return live.isEmpty() ? Long.MAX_VALUE : live.firstKey();
+  }
+
+  /** The number of live snapshots. */
+  public synchronized int count() {
+    int n = 0;
+    for (Map.Entry<Long, Integer> e : live.entrySet()) {
+      n += e.getValue();
+    }
+    return n;
+  }
+
+  private synchronized void release(long seq) {
+    live.computeIfPresent(seq, (k, n) -> n == 1 ? null : n - 1);
+  }
+
+  private final class Handle implements Snapshot {
+    private final long seq;
+    private final Runnable checkOpen;
+    private volatile boolean closed;
+
+    Handle(long seq, Runnable checkOpen) {
+      this.seq = seq;
+      this.checkOpen = checkOpen;
+    }
+
+    @Override
+    public long sequence() {
+      if (closed) {
+        throw new EngineClosedException("snapshot at sequence " + seq, "sequence");
+      }
+      checkOpen.run();
+      return seq;
+    }
+
+    @Override
+    public void close() {
+      synchronized (SnapshotList.this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        release(seq);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Snapshot[seq=" + seq + (closed ? ", closed" : "") + "]";
+    }
+  }
+}
