@@ -146,6 +146,47 @@ class CrashAndFailureTest {
   }
 
   @Test
+  void concurrentWritersAroundAFailedSyncLoseNoAcknowledgedBatch(SeededRandom random)
+      throws Exception {
+    FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
+    WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE);
+    fs.failAt(Op.SYNC, 5 + random.nextInt(20), Fault.CRASH);
+    int threads = 6;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    List<java.util.concurrent.Future<List<WalTesting.Rec>>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Random r = new Random(random.nextLong());
+      futures.add(
+          pool.submit(
+              () -> {
+                List<WalTesting.Rec> acked = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                  WalBatch b = WalTesting.randomBatch(r, 2, 30);
+                  try {
+                    acked.add(new WalTesting.Rec(wal.append(b), b));
+                  } catch (KiwiIOException | BackgroundErrorException e) {
+                    break; // the log failed: nothing later may be acknowledged
+                  }
+                }
+                return acked;
+              }));
+    }
+    List<WalTesting.Rec> acked = new ArrayList<>();
+    for (java.util.concurrent.Future<List<WalTesting.Rec>> f : futures) {
+      acked.addAll(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+    assertTrue(fs.injectedFaults() > 0, "the sync failure fired");
+    fs.crash();
+    List<WalTesting.Rec> replayed = WalTesting.replayAll(fs, RecoveryMode.STRICT);
+    acked.sort((a, b) -> Long.compare(a.firstSeq(), b.firstSeq()));
+    WalTesting.assertSameRecords(
+        acked, replayed.subList(0, Math.min(acked.size(), replayed.size())));
+    assertEquals(acked.size(), replayed.size(), "only acknowledged batches were synced");
+  }
+
+  @Test
   void aFailedSyncPoisonsTheLogAndIsNeverRetried() {
     FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
     WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE);
