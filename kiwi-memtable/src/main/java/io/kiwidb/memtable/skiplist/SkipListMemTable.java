@@ -28,7 +28,7 @@ import java.util.NoSuchElementException;
  * <p>The prefix is a deliberate trade: 8 bytes per entry so that a search step compares inside the
  * node it already loaded instead of also loading the key array. A search is a chain of cache misses
  * once the table outgrows the CPU caches, so this halves them; without it this list measured 35.5
- * bytes per entry but inserted only 1.03x as fast as the JDK map, with it 1.7x
+ * bytes per entry but inserted only 1.03x as fast as the JDK map, with it 1.6-2.0x
  * (docs/benchmarks.md).
  *
  * <p>Heights are drawn with p = 1/4 (LevelDB's choice): fewer tall nodes than p = 1/2, so less
