@@ -319,8 +319,9 @@ final class EngineCommands {
   @Command(
       name = "config",
       description = {
-        "Shows the live configuration, or changes one key: config set <key> <value>.",
-        "The change is validated, applied live where possible, and saved to config.json."
+        "Shows the live configuration, or changes one key.",
+        "config set <key> <value> validates the value, applies it live where possible, and saves"
+            + " it to config.json."
       },
       mixinStandardHelpOptions = true)
   static final class Config extends Base {
@@ -352,9 +353,11 @@ final class EngineCommands {
 
   @Command(
       name = "trace",
-      description =
-          "Follows a lookup through every layer: memtables, then each level and file, with the"
-              + " filter's answer and whether the block came from cache.",
+      description = {
+        "Follows a lookup through every layer, as a table.",
+        "One row per memtable, level and file visited: the filter's answer, whether the block"
+            + " came from cache, what the layer answered and the sequence number found."
+      },
       mixinStandardHelpOptions = true)
   static final class Trace extends Base {
     @Parameters(paramLabel = "<key>")

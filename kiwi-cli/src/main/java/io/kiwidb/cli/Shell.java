@@ -193,10 +193,7 @@ final class Shell {
     }
     List<String[]> rows = new ArrayList<>();
     for (CommandLine sub : uniqueSubcommands()) {
-      rows.add(
-          new String[] {
-            synopsis(sub), String.join(" ", sub.getCommandSpec().usageMessage().description())
-          });
+      rows.add(new String[] {synopsis(sub), sub.getCommandSpec().usageMessage().description()[0]});
     }
     rows.add(
         new String[] {"help [command]", "Lists the commands, or shows one command's options."});
