@@ -1,5 +1,6 @@
 package io.kiwidb.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,9 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * kiwi} over the in-memory engine ({@link FakeEngineMain}), on this test's own class path, so it
  * needs no packaged jar.
  *
- * <p>Tagged slow because it is not yet reliable on a loaded machine: now and then the program has
- * not ended within the timeout after {@code exit} or Ctrl-D (cause not found yet; see the report in
- * the cli branch). Run it with {@code -Pslow}.
+ * <p>Tagged slow because it is not reliable yet: after {@code exit} or Ctrl-D the pane's pty is
+ * closed (tmux reports pane_dead=1) but tmux often gets no exit status within 10 s, although a
+ * manual run of the same steps exits at once every time. Whether the JVM lingers in its exit path
+ * (JLine's terminal-restoring shutdown hook is a suspect) or this is tmux 3.3a's reaping is not
+ * found yet. Run it with {@code -Pslow}.
  */
 @Tag("slow")
 class ShellTerminalTest {
@@ -100,8 +103,8 @@ class ShellTerminalTest {
       String screen = t.await("the trace again", s -> s.split("result: found").length > 2, 10);
       assertFalse(screen.contains("(not found) k1"), screen);
       t.send("exit", "Enter");
-      // tmux keeps the pane and reports how the program ended.
-      screen = t.awaitText("Pane is dead (status 0", 10);
+      assertEquals(0, t.awaitExit(10));
+      screen = t.screen();
       assertTrue(screen.contains("1  memtable  a0      not checked  not read  found"), screen);
     }
     String saved = Files.readString(history);
@@ -116,7 +119,7 @@ class ShellTerminalTest {
       t.awaitText("kiwi>", 30);
       settle();
       t.send("C-d");
-      t.awaitText("Pane is dead (status 0", 10);
+      assertEquals(0, t.awaitExit(10));
     }
   }
 }

@@ -91,6 +91,42 @@ final class Tmux implements AutoCloseable {
     return screen;
   }
 
+  /**
+   * Waits until the program in the pane has exited and returns its exit status (asked of tmux, not
+   * read off the screen).
+   */
+  int awaitExit(int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      String[] state =
+          tmux(
+                  "display-message",
+                  "-p",
+                  "-t",
+                  session,
+                  "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}")
+              .strip()
+              .split(" ", -1);
+      // tmux marks the pane dead when the pty closes, and learns the status a moment later.
+      if (state[0].equals("1") && state.length > 1) {
+        if (state.length == 2) {
+          return Integer.parseInt(state[1]);
+        }
+        if (state[1].isEmpty() && !state[2].isEmpty()) {
+          throw new AssertionError("the program was killed by signal " + state[2]);
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "the program did not exit (tmux pane_dead/status/signal: "
+                + String.join(",", state)
+                + "); screen:\n"
+                + screen());
+      }
+      Thread.sleep(50);
+    }
+  }
+
   /** Waits until the screen contains {@code text}. */
   String awaitText(String text, int seconds) throws Exception {
     return await("'" + text + "'", s -> s.contains(text), seconds);
