@@ -1,35 +1,159 @@
 package io.kiwidb.cli;
 
+import io.kiwidb.api.CorruptionException;
+import io.kiwidb.api.InvalidConfigException;
+import io.kiwidb.api.KiwiException;
+import io.kiwidb.api.KiwiIOException;
+import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.spi.CompactionStrategy;
 import io.kiwidb.api.spi.Compressor;
 import io.kiwidb.api.spi.EngineProvider;
 import io.kiwidb.api.spi.FilterPolicy;
 import io.kiwidb.api.spi.MemTableFactory;
 import io.kiwidb.api.spi.NamedProviders;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** The {@code kiwi} command: subcommands over a data directory. */
+/**
+ * The {@code kiwi} command: {@code info}, {@code shell}, and every engine command one-shot over a
+ * data directory. As the one-shot {@link EngineHost} it opens the engine for one command and closes
+ * it afterwards, and turns an unusable data directory into a clear message.
+ *
+ * <p>Thread safety: one command line, one thread.
+ */
 @Command(
     name = "kiwi",
     mixinStandardHelpOptions = true,
     versionProvider = KiwiCommand.Version.class,
     description = "kiwi-db: an embedded LSM-tree key-value store.",
-    subcommands = {KiwiCommand.Info.class})
-final class KiwiCommand implements Callable<Integer> {
+    subcommands = {KiwiCommand.Info.class, KiwiCommand.ShellCommand.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  ok",
+      "  1  not found (get, mem <id>, disk <id>)",
+      "  2  usage error: unknown command or option, bad argument",
+      "  3  data directory missing, not a directory or locked; invalid config",
+      "  4  I/O error, corrupt data, write stall or background error",
+      "  5  internal error, or no engine installed",
+      "See docs/cli.md for examples."
+    })
+final class KiwiCommand implements Callable<Integer>, EngineHost {
   @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data",
+      scope = ScopeType.INHERIT,
+      defaultValue = "./data",
+      paramLabel = "<dir>",
+      description = "The data directory (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  private final EngineOpener opener;
+  private final InputStream stdin;
+  private final boolean terminal;
+
+  /**
+   * @param opener opens the engine for a data directory
+   * @param stdin what the shell reads when it is not on a terminal
+   * @param terminal whether the shell may use the terminal (stdin and stdout are a terminal)
+   */
+  KiwiCommand(EngineOpener opener, InputStream stdin, boolean terminal) {
+    this.opener = opener;
+    this.stdin = stdin;
+    this.terminal = terminal;
+  }
 
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
-    return 0;
+    return ExitCodes.OK;
+  }
+
+  @Override
+  public int run(Access access, Action action) throws Exception {
+    if (access == Access.NONE) {
+      return action.run(null);
+    }
+    checkDataDirectory(access);
+    StorageEngine engine;
+    try {
+      engine = opener.open(data);
+    } catch (InvalidConfigException | CorruptionException | KiwiIOException e) {
+      throw e;
+    } catch (KiwiException e) {
+      throw new ExitCodes.DataDirectoryException(
+          "cannot open data directory " + data + ": " + e.getMessage(), e);
+    }
+    // Ctrl-C during a long command (tail-log, a big scan) still closes the engine cleanly.
+    Thread closer = new Thread(engine::close, "kiwi-close-on-exit");
+    Runtime.getRuntime().addShutdownHook(closer);
+    try {
+      return action.run(engine);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(closer);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running or will run; closing twice is harmless (close is idempotent).
+      }
+      engine.close();
+    }
+  }
+
+  private void checkDataDirectory(Access access) {
+    if (Files.exists(data) && !Files.isDirectory(data)) {
+      throw new ExitCodes.DataDirectoryException(
+          "data directory " + data + " is not a directory", null);
+    }
+    if (access == Access.READ && !Files.exists(data)) {
+      throw new ExitCodes.DataDirectoryException(
+          "data directory "
+              + data
+              + " does not exist (check --data; put, del, flush, config set and shell create it)",
+          null);
+    }
+  }
+
+  @Override
+  public boolean defaultJson() {
+    return false;
+  }
+
+  @Override
+  public ByteFormat defaultFormat() {
+    return ByteFormat.UTF8;
+  }
+
+  int shell(StorageEngine engine, boolean json, ByteFormat format, Path history) throws Exception {
+    if (terminal) {
+      try (Terminal t =
+          TerminalBuilder.builder()
+              .system(true)
+              .name("kiwi")
+              .encoding(StandardCharsets.UTF_8)
+              .build()) {
+        PrintWriter w = t.writer();
+        return new Shell(engine, w, w, json, format).interactive(t, history);
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+    return new Shell(engine, out, err, json, format).script(in);
   }
 
   /** The version from the jar manifest, or "dev" when run from classes. */
@@ -50,6 +174,44 @@ final class KiwiCommand implements Callable<Integer> {
     return v == null ? "dev" : v;
   }
 
+  /** {@code kiwi shell}: the interactive shell over one open engine. */
+  @Command(
+      name = "shell",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Opens the store (creating it if needed) and reads commands: put, get, del, scan, flush,"
+            + " mem, disk, stats, config, trace, tail-log, help, exit.",
+        "On a terminal it has line editing, history and Tab completion; with piped input it runs"
+            + " the lines as a script and exits with the last command's code."
+      })
+  static final class ShellCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin OutputOptions output;
+
+    @Option(
+        names = "--history",
+        paramLabel = "<file>",
+        description = "The history file (default: ~/.kiwi_history).")
+    Path history;
+
+    @Option(names = "--no-history", description = "Keep no history file.")
+    boolean noHistory;
+
+    @Override
+    public Integer call() throws Exception {
+      KiwiCommand root = (KiwiCommand) spec.root().userObject();
+      boolean json = output.json(false);
+      ByteFormat format = output.format(ByteFormat.UTF8);
+      Path file =
+          noHistory
+              ? null
+              : history != null
+                  ? history
+                  : Path.of(System.getProperty("user.home"), ".kiwi_history");
+      return root.run(Access.WRITE, engine -> root.shell(engine, json, format, file));
+    }
+  }
+
   /** {@code kiwi info}: the version, the data directory, and the installed implementations. */
   @Command(
       name = "info",
@@ -58,14 +220,9 @@ final class KiwiCommand implements Callable<Integer> {
   static final class Info implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(
-        names = "--data",
-        defaultValue = "./data",
-        description = "The data directory (default: ${DEFAULT-VALUE}).")
-    Path data;
-
     @Override
     public Integer call() {
+      Path data = ((KiwiCommand) spec.root().userObject()).data;
       PrintWriter out = spec.commandLine().getOut();
       out.println("kiwi " + version());
       out.println(
@@ -79,7 +236,7 @@ final class KiwiCommand implements Callable<Integer> {
       out.println("compaction_strategy: " + NamedProviders.all(CompactionStrategy.class).keySet());
       out.println("compression:         " + NamedProviders.all(Compressor.class).keySet());
       out.flush();
-      return 0;
+      return ExitCodes.OK;
     }
   }
 }

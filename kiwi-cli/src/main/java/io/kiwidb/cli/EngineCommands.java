@@ -1,0 +1,437 @@
+package io.kiwidb.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kiwidb.api.KiwiIterator;
+import io.kiwidb.api.Limits;
+import io.kiwidb.api.ScanOptions;
+import io.kiwidb.api.StorageEngine;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The engine commands, shared by the one-shot command line ({@code kiwi get --data ./data k1}) and
+ * the shell ({@code get k1}). Each finds its engine through the {@link EngineHost} at the root of
+ * its command tree, so the same class runs in both.
+ */
+final class EngineCommands {
+  private EngineCommands() {}
+
+  /** Every engine command, in the order {@code help} lists them. */
+  static final Class<?>[] ALL = {
+    Put.class,
+    Get.class,
+    Del.class,
+    Scan.class,
+    Flush.class,
+    Mem.class,
+    Disk.class,
+    Stats.class,
+    Config.class,
+    Trace.class,
+    TailLog.class
+  };
+
+  /** The common part: output options, finding the host, running against an engine. */
+  abstract static class Base implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin OutputOptions output;
+
+    @Override
+    public final Integer call() throws Exception {
+      EngineHost host = (EngineHost) spec.root().userObject();
+      Output o =
+          new Output(
+              spec.commandLine().getOut(),
+              spec.commandLine().getErr(),
+              output.json(host.defaultJson()),
+              output.format(host.defaultFormat()));
+      // Arguments are decoded before the store is opened: a typo never creates a data directory.
+      prepare(o);
+      return host.run(access(), engine -> execute(engine, o, host));
+    }
+
+    /** Decodes and checks the arguments; throws IllegalArgumentException naming a bad one. */
+    void prepare(Output o) {}
+
+    EngineHost.Access access() {
+      return EngineHost.Access.READ;
+    }
+
+    abstract int execute(StorageEngine engine, Output o, EngineHost host) throws Exception;
+  }
+
+  @Command(name = "put", description = "Writes a value for a key.", mixinStandardHelpOptions = true)
+  static final class Put extends Base {
+    @Parameters(index = "0", paramLabel = "<key>")
+    String key;
+
+    @Parameters(index = "1", paramLabel = "<value>")
+    String value;
+
+    @Override
+    EngineHost.Access access() {
+      return EngineHost.Access.WRITE;
+    }
+
+    private byte[] k;
+    private byte[] v;
+
+    @Override
+    void prepare(Output o) {
+      k = Limits.checkKey(o.parse("key", key));
+      v = Limits.checkValue(o.parse("value", value));
+    }
+
+    @Override
+    int execute(StorageEngine engine, Output o, EngineHost host) {
+      engine.put(k, v);
+      ack(o);
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "get",
+      description = "Reads a key's value. Exit code 1 when the key is absent.",
+      mixinStandardHelpOptions = true)
+  static final class Get extends Base {
+    @Parameters(paramLabel = "<key>")
+    String key;
+
+    private byte[] k;
+
+    @Override
+    void prepare(Output o) {
+      k = Limits.checkKey(o.parse("key", key));
+    }
+
+    @Override
+    int execute(StorageEngine engine, Output o, EngineHost host) {
+      Optional<byte[]> v = engine.get(k);
+      if (o.json) {
+        ObjectNode n = Output.object();
+        n.set("key", o.node(k));
+        n.put("found", v.isPresent());
+        n.set("value", o.node(v.orElse(null)));
+        o.print(n);
+      } else if (v.isPresent()) {
+        o.println(o.text(v.get()));
+      } else {
+        o.note("(not found) " + o.text(k));
+      }
+      return v.isPresent() ? ExitCodes.OK : ExitCodes.NOT_FOUND;
+    }
+  }
+
+  @Command(
+      name = "del",
+      aliases = "delete",
+      description = "Deletes a key (writes a tombstone); deleting an absent key is fine.",
+      mixinStandardHelpOptions = true)
+  static final class Del extends Base {
+    @Parameters(paramLabel = "<key>")
+    String key;
+
+    @Override
+    EngineHost.Access access() {
+      return EngineHost.Access.WRITE;
+    }
+
+    private byte[] k;
+
+    @Override
+    void prepare(Output o) {
+      k = Limits.checkKey(o.parse("key", key));
+    }
+
+    @Override
+    int execute(StorageEngine engine, Output o, EngineHost host) {
+      engine.delete(k);
+      ack(o);
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "scan",
+      description = "Lists live keys and values in key order.",
+      mixinStandardHelpOptions = true)
+  static final class Scan extends Base {
+    @Option(names = "--prefix", paramLabel = "<p>", description = "Only keys starting with <p>.")
+    String prefix;
+
+    @Option(names = "--from", paramLabel = "<a>", description = "Start at key <a> (inclusive).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "<b>", description = "Stop before key <b> (exclusive).")
+    String to;
+
+    @Option(names = "--limit", paramLabel = "<n>", description = "At most <n> keys.")
+    Long limit;
+
+    @Option(names = "--reverse", description = "Largest key first.")
+    boolean reverse;
+
+    private ScanOptions options;
+
+    @Override
+    void prepare(Output o) {
+      if (limit != null && limit < 0) {
+        throw new IllegalArgumentException("--limit must be 0 or more, got " + limit);
+      }
+      options =
+          new ScanOptions(
+              from == null ? null : o.parse("--from", from),
+              to == null ? null : o.parse("--to", to),
+              prefix == null ? null : o.parse("--prefix", prefix),
+              null);
+    }
+
+    @Override
+    int execute(StorageEngine engine, Output o, EngineHost host) {
+      long max = limit == null ? Long.MAX_VALUE : limit;
+      long n = 0;
+      ArrayNode json = o.json ? Output.array() : null;
+      try (KiwiIterator it = engine.iterator(options)) {
+        if (reverse) {
+          it.seekToLast();
+        } else {
+          it.seekToFirst();
+        }
+        for (; it.isValid() && n < max; n++) {
+          if (json != null) {
+            ObjectNode e = json.addObject();
+            e.set("key", o.node(it.key()));
+            e.set("value", o.node(it.value()));
+          } else {
+            // Streamed, so a large scan prints as it goes.
+            o.out.println(o.text(it.key()) + "\t" + o.text(it.value()));
+          }
+          if (reverse) {
+            it.prev();
+          } else {
+            it.next();
+          }
+        }
+      }
+      if (json != null) {
+        o.print(json);
+      } else {
+        o.out.flush();
+        o.note("(" + Views.count(n, "key", "keys") + ")");
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "flush",
+      description = "Freezes the active memtable and queues it for writing to an L0 table.",
+      mixinStandardHelpOptions = true)
+  static final class Flush extends Base {
+    @Override
+    EngineHost.Access access() {
+      return EngineHost.Access.WRITE;
+    }
+
+    @Override
+    int execute(StorageEngine engine, Output o, EngineHost host) {
+      boolean queued = engine.flush();
+      if (o.json) {
+        o.print(Output.object().put("flushed", queued));
+      } else {
+        o.println(
+            queued
+                ? "flush queued: the active memtable is frozen and will be written to L0"
+                : "nothing to flush: the active memtable is empty");
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "mem",
+      description = "Lists the memtables, or shows one memtable's entries.",
+      mixinStandardHelpOptions = true)
+  static final class Mem extends Base {
+    @Parameters(arity = "0..1", paramLabel = "<id>", description = "A table or snapshot id.")
+    String id;
+
+    @Override
+    int execute(StorageEngine engine, Output o, EngineHost host) {
+      if (id == null) {
+        Views.memListing(engine.showMem(), o);
+        return ExitCodes.OK;
+      }
+      try {
+        Views.memDetail(engine.showMem(id), o);
+        return ExitCodes.OK;
+      } catch (IllegalArgumentException e) {
+        o.note(e.getMessage());
+        return ExitCodes.NOT_FOUND;
+      }
+    }
+  }
+
+  @Command(
+      name = "disk",
+      description = "Lists the table files by level, or shows one table's entries.",
+      mixinStandardHelpOptions = true)
+  static final class Disk extends Base {
+    @Parameters(arity = "0..1", paramLabel = "<id>", description = "A table file id.")
+    String id;
+
+    @Override
+    int execute(StorageEngine engine, Output o, EngineHost host) {
+      if (id == null) {
+        Views.diskListing(engine.showDisk(), o);
+        return ExitCodes.OK;
+      }
+      try {
+        Views.tableDetail(engine.showDisk(id), o);
+        return ExitCodes.OK;
+      } catch (IllegalArgumentException e) {
+        o.note(e.getMessage());
+        return ExitCodes.NOT_FOUND;
+      }
+    }
+  }
+
+  @Command(
+      name = "stats",
+      description = "Shows the engine statistics and counters.",
+      mixinStandardHelpOptions = true)
+  static final class Stats extends Base {
+    @Override
+    int execute(StorageEngine engine, Output o, EngineHost host) {
+      Views.stats(engine.stats(), o);
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "config",
+      description = {
+        "Shows the live configuration, or changes one key.",
+        "config set <key> <value> validates the value, applies it live where possible, and saves"
+            + " it to config.json."
+      },
+      mixinStandardHelpOptions = true)
+  static final class Config extends Base {
+    @Parameters(
+        arity = "0..3",
+        paramLabel = "set <key> <value>",
+        description = "Change <key> to <value>.")
+    java.util.List<String> args;
+
+    @Override
+    EngineHost.Access access() {
+      return args == null || args.isEmpty() ? EngineHost.Access.READ : EngineHost.Access.WRITE;
+    }
+
+    @Override
+    int execute(StorageEngine engine, Output o, EngineHost host) {
+      if (args == null || args.isEmpty()) {
+        Views.config(engine.config(), o);
+        return ExitCodes.OK;
+      }
+      if (args.size() != 3 || !args.get(0).equals("set")) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "usage: config, or config set <key> <value>; got config " + args);
+      }
+      Views.configChange(engine.updateConfig(args.get(1), args.get(2)), o);
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "trace",
+      description = {
+        "Follows a lookup through every layer, as a table.",
+        "One row per memtable, level and file visited: the filter's answer, whether the block"
+            + " came from cache, what the layer answered and the sequence number found."
+      },
+      mixinStandardHelpOptions = true)
+  static final class Trace extends Base {
+    @Parameters(paramLabel = "<key>")
+    String key;
+
+    private byte[] k;
+
+    @Override
+    void prepare(Output o) {
+      k = Limits.checkKey(o.parse("key", key));
+    }
+
+    @Override
+    int execute(StorageEngine engine, Output o, EngineHost host) {
+      Views.trace(engine.trace(k), o);
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "tail-log",
+      description = {
+        "Prints the engine's log lines as they happen, until Ctrl-C.",
+        "Reads the engine's log broadcast port on 127.0.0.1 until Ctrl-C or the engine closes it."
+      },
+      mixinStandardHelpOptions = true)
+  static final class TailLog extends Base {
+    @Option(
+        names = "--port",
+        paramLabel = "<port>",
+        description =
+            "Connect to this port (e.g. another process's engine) instead of opening the store.")
+    Integer port;
+
+    @Override
+    EngineHost.Access access() {
+      return port != null ? EngineHost.Access.NONE : EngineHost.Access.READ;
+    }
+
+    @Override
+    int execute(StorageEngine engine, Output o, EngineHost host) throws Exception {
+      int p = port != null ? port : engine.logPort();
+      if (port != null && port == 0) {
+        throw new IllegalArgumentException("--port must be 1 to 65535, got 0");
+      }
+      if (p == 0) {
+        o.note("the log broadcast server is disabled (log port 0)");
+        return ExitCodes.DATA_DIR;
+      }
+      if (p < 0 || p > 65535) {
+        throw new IllegalArgumentException("--port must be 1 to 65535, got " + p);
+      }
+      long lines =
+          LogTail.follow(
+              p,
+              o.out,
+              () -> {
+                if (!o.json) {
+                  o.note("tailing the log on 127.0.0.1:" + p + " (Ctrl-C to stop)");
+                }
+              },
+              host::onInterrupt);
+      if (!o.json) {
+        o.note("(log closed after " + Views.count(lines, "line", "lines") + ")");
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  private static void ack(Output o) {
+    if (o.json) {
+      o.print(Output.object().put("ok", true));
+    } else {
+      o.println("OK");
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.kiwidb.cli;
+
+import io.kiwidb.api.StorageEngine;
+
+/**
+ * Where the engine commands get their engine: the one-shot command line opens one per command and
+ * closes it afterwards; the shell keeps one open for the whole session. Each command tree's root
+ * object implements this, and commands find it through picocli's root command.
+ */
+interface EngineHost {
+  /** What a command needs from the data directory. */
+  enum Access {
+    /** No engine at all (e.g. tailing a log port given explicitly). */
+    NONE,
+    /** An existing store; a missing data directory is an error rather than a new empty store. */
+    READ,
+    /** A store that is created when the data directory does not exist yet. */
+    WRITE
+  }
+
+  /** A command body run against an engine ({@code null} for {@link Access#NONE}). */
+  @FunctionalInterface
+  interface Action {
+    int run(StorageEngine engine) throws Exception;
+  }
+
+  /**
+   * Runs {@code action} with an engine and returns its exit code.
+   *
+   * @throws Exception whatever the action or the opening threw; the caller maps it to an exit code
+   */
+  int run(Access access, Action action) throws Exception;
+
+  /** Whether output is JSON unless a command says otherwise. */
+  boolean defaultJson();
+
+  /** The key/value format unless a command says otherwise. */
+  ByteFormat defaultFormat();
+
+  /**
+   * Registers what to do on Ctrl-C while a long-running command (tail-log) runs, or clears it with
+   * {@code null}. The one-shot program lets Ctrl-C end the process instead.
+   */
+  default void onInterrupt(Runnable handler) {}
+}

@@ -1,0 +1,74 @@
+package io.kiwidb.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Follows the engine's log broadcast server: connects to 127.0.0.1 on its port and copies every
+ * line it sends to the output until the server closes the connection or the user interrupts.
+ */
+final class LogTail {
+  private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
+
+  private LogTail() {}
+
+  /**
+   * Copies log lines until end of stream or interruption.
+   *
+   * @param port the log broadcast port on 127.0.0.1
+   * @param out where lines go, flushed after each so they appear as they arrive
+   * @param connected run once the connection is up (to tell the user the tail has started)
+   * @param onInterrupt receives the action that stops the tail (closing the socket), and {@code
+   *     null} when the tail is over, so an interactive host can bind it to Ctrl-C
+   * @return how many lines were copied
+   * @throws IOException if the port cannot be reached, naming it
+   */
+  static long follow(int port, PrintWriter out, Runnable connected, Consumer<Runnable> onInterrupt)
+      throws IOException {
+    Socket socket = new Socket();
+    AtomicBoolean stopped = new AtomicBoolean();
+    try (socket) {
+      try {
+        socket.connect(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), port), CONNECT_TIMEOUT_MILLIS);
+      } catch (IOException e) {
+        throw new IOException("cannot connect to the log port 127.0.0.1:" + port + ": " + e, e);
+      }
+      connected.run();
+      onInterrupt.accept(
+          () -> {
+            stopped.set(true);
+            try {
+              socket.close();
+            } catch (IOException ignored) {
+              // Closing is how we stop; a failure to close leaves nothing to clean up.
+            }
+          });
+      long lines = 0;
+      try (BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          out.println(line);
+          out.flush();
+          lines++;
+        }
+      } catch (IOException e) {
+        if (!stopped.get()) {
+          throw e;
+        }
+      }
+      return lines;
+    } finally {
+      onInterrupt.accept(null);
+    }
+  }
+}

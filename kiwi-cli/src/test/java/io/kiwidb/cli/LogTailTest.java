@@ -1,0 +1,142 @@
+package io.kiwidb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tail-log} against a stand-in for the engine's log broadcast server on 127.0.0.1: a real
+ * socket that sends a few lines and closes.
+ */
+class LogTailTest {
+  @TempDir Path dir;
+  ServerSocket server;
+  Thread serverThread;
+
+  @BeforeEach
+  void startServer() throws IOException {
+    server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    serverThread =
+        new Thread(
+            () -> {
+              try (Socket client = server.accept();
+                  OutputStream out = client.getOutputStream()) {
+                out.write(
+                    "INFO Startup complete\nINFO Flush queued\nWARN ünïcode\n"
+                        .getBytes(StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                // The test that needs the lines fails on its own assertions.
+              }
+            },
+            "fake-log-server");
+    serverThread.start();
+  }
+
+  @AfterEach
+  void stopServer() throws Exception {
+    server.close();
+    serverThread.join(5_000);
+  }
+
+  private static final List<String> LINES =
+      List.of("INFO Startup complete", "INFO Flush queued", "WARN ünïcode");
+
+  @Test
+  void oneShotWithAPortReadsTheLinesWithoutOpeningTheStore() {
+    FakeStorageEngine engine = new FakeStorageEngine(dir);
+    CliRun run =
+        CliRun.run(
+            engine.opener(), "", "tail-log", "--port", String.valueOf(server.getLocalPort()));
+    assertEquals(0, run.code(), run::toString);
+    assertEquals(LINES, run.lines());
+    assertTrue(run.err().contains("(log closed after 3 lines)"), run::toString);
+    assertEquals(0, engine.opens);
+  }
+
+  @Test
+  void theShellFollowsTheEnginesLogPort() {
+    FakeStorageEngine engine = new FakeStorageEngine(dir);
+    engine.logPort = server.getLocalPort();
+    CliRun run =
+        CliRun.run(engine.opener(), "tail-log\nput k v\n", "shell", "--data", dir.toString());
+    assertEquals(0, run.code(), run::toString);
+    assertEquals(
+        List.of("INFO Startup complete", "INFO Flush queued", "WARN ünïcode", "OK"), run.lines());
+  }
+
+  @Test
+  void aDisabledLogServerIsReported() {
+    FakeStorageEngine engine = new FakeStorageEngine(dir);
+    CliRun run = CliRun.run(engine.opener(), "", "tail-log", "--data", dir.toString());
+    assertEquals(ExitCodes.DATA_DIR, run.code(), run::toString);
+    assertEquals("the log broadcast server is disabled (log port 0)\n", run.err());
+  }
+
+  @Test
+  void anUnreachablePortIsAnIoError() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    CliRun run =
+        CliRun.run(new FakeStorageEngine(dir).opener(), "", "tail-log", "--port", "" + port);
+    assertEquals(ExitCodes.STORAGE, run.code(), run::toString);
+    assertTrue(
+        run.err().startsWith("kiwi: cannot connect to the log port 127.0.0.1:" + port),
+        run::toString);
+  }
+
+  @Test
+  void theInterruptHandlerStopsTheTailCleanly() throws Exception {
+    // The server thread from setUp sends three lines and closes; this test uses its own server
+    // that never closes, and interrupts through the registered handler.
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      AtomicReference<Runnable> handler = new AtomicReference<>();
+      CountDownLatch registered = new CountDownLatch(1);
+      Thread stopper =
+          new Thread(
+              () -> {
+                try (Socket s = silent.accept()) {
+                  s.getOutputStream().write("one\n".getBytes(StandardCharsets.UTF_8));
+                  s.getOutputStream().flush();
+                  registered.await();
+                  handler.get().run();
+                  Thread.sleep(50);
+                } catch (Exception e) {
+                  // The assertions below fail if this thread could not interrupt.
+                }
+              });
+      stopper.start();
+      java.io.StringWriter sw = new java.io.StringWriter();
+      long lines =
+          LogTail.follow(
+              silent.getLocalPort(),
+              new java.io.PrintWriter(sw),
+              () -> {},
+              r -> {
+                if (r != null) {
+                  handler.set(r);
+                  registered.countDown();
+                }
+              });
+      stopper.join(5_000);
+      assertTrue(lines <= 1, "stopped without an error after " + lines + " lines");
+    }
+    // Drain the setUp server so its thread ends.
+    new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort()).close();
+  }
+}

@@ -1,0 +1,138 @@
+package io.kiwidb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kiwi shell} with piped input: the session a script drives, line by line, with no terminal
+ * features and no prompt.
+ */
+class ScriptedShellTest {
+  @TempDir Path dir;
+  FakeStorageEngine engine;
+
+  @BeforeEach
+  void setUp() {
+    engine = new FakeStorageEngine(dir);
+  }
+
+  private CliRun shell(String script, String... options) {
+    String[] args = new String[options.length + 3];
+    args[0] = "shell";
+    args[1] = "--data";
+    args[2] = dir.toString();
+    System.arraycopy(options, 0, args, 3, options.length);
+    return CliRun.run(engine.opener(), script, args);
+  }
+
+  @Test
+  void aSessionRunsTheReferenceCommandsInOrder() {
+    CliRun run =
+        shell(
+            String.join(
+                "\n",
+                "# a comment, then a blank line",
+                "",
+                "put user:1 ada",
+                "put user:2 \"grace hopper\"",
+                "get user:2",
+                "del user:1",
+                "get user:1",
+                "scan --prefix user:",
+                "flush",
+                "disk",
+                "trace user:2",
+                "config set max_memtable_entries 5",
+                "stats --json",
+                "exit",
+                "put after-exit x"));
+    assertEquals(0, run.code(), run::toString);
+    List<String> out = run.lines();
+    assertEquals(
+        List.of("OK", "OK", "grace hopper", "OK", "user:2\tgrace hopper"), out.subList(0, 5));
+    assertTrue(out.contains("max_memtable_entries: 10 -> 5"), run::toString);
+    assertTrue(out.get(out.size() - 1).startsWith("{\"key_count\":0,"), run::toString);
+    assertTrue(run.err().contains("(not found) user:1"), run::toString);
+    assertTrue(run.out().contains("2  L0        000001  maybe"), run::toString);
+    assertFalse(run.out().contains("kiwi>"), "no prompt when not on a terminal");
+    assertEquals(1, engine.opens);
+    assertEquals(1, engine.closes, "the engine is closed when the shell ends");
+    assertTrue(
+        engine.opener().open(dir).get("after-exit".getBytes()).isEmpty(),
+        "nothing runs after exit");
+  }
+
+  @Test
+  void errorsArePrintedAndTheSessionGoesOn() {
+    CliRun run =
+        shell(
+            String.join(
+                "\n",
+                "frobnicate",
+                "put k",
+                "put k \"unterminated",
+                "config set max_memtable_entries lots",
+                "get --hex zz",
+                "mem nope",
+                "put k v",
+                "get k"));
+    assertEquals(0, run.code(), run::toString);
+    assertEquals(List.of("OK", "v"), run.lines());
+    String err = run.err();
+    assertTrue(err.contains("Unmatched argument at index 0: 'frobnicate'"), err);
+    assertTrue(err.contains("Missing required parameter: '<value>'\nTry 'help put'."), err);
+    assertTrue(err.contains("unterminated \" quote in: put k \"unterminated"), err);
+    assertTrue(err.contains("invalid config max_memtable_entries=\"lots\": must be a number"), err);
+    assertTrue(err.contains("key 'zz' is not hex"), err);
+    assertTrue(err.contains("no memtable with id 'nope'"), err);
+    assertFalse(err.contains("kiwi: "), "the shell does not prefix its messages: " + err);
+  }
+
+  @Test
+  void theExitCodeIsTheLastCommandsLikeSh() {
+    assertEquals(ExitCodes.NOT_FOUND, shell("put a 1\nget missing\n").code());
+    assertEquals(ExitCodes.USAGE, shell("get\n").code());
+    assertEquals(0, shell("get missing\nquit\n").code());
+    assertEquals(0, shell("").code(), "an empty script is fine");
+  }
+
+  @Test
+  void helpListsEveryCommand() {
+    CliRun run = shell("help\nhelp scan\nhelp nope\n");
+    String out = run.out();
+    for (String c :
+        List.of(
+            "put <key> <value>",
+            "get <key>",
+            "del <key>",
+            "scan [--prefix <p>] [--from <a>] [--to <b>] [--limit <n>] [--reverse]",
+            "flush",
+            "mem [<id>]",
+            "disk [<id>]",
+            "stats",
+            "config [set <key> <value>]",
+            "trace <key>",
+            "tail-log [--port <port>]",
+            "help [command]",
+            "exit, quit")) {
+      assertTrue(
+          out.contains("\n  " + c + "  ") || out.contains("\n  " + c + "\n"),
+          c + " missing from:\n" + out);
+    }
+    assertTrue(out.contains("scan [-hV] [--base64] [--hex] [--json] [--reverse]"), out);
+    assertTrue(run.err().contains("unknown command 'nope'"), run::toString);
+  }
+
+  @Test
+  void shellWideOptionsSetTheDefaultsAndCommandsMayOverride() {
+    CliRun run = shell("put 6b 76\nget 6b\nget --format utf8 k\n", "--hex");
+    assertEquals(List.of("OK", "76", "v"), run.lines(), run::toString);
+  }
+}

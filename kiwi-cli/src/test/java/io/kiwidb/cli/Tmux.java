@@ -1,0 +1,160 @@
+package io.kiwidb.cli;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * Drives a program in a real terminal: a tmux session on a private server socket (so nothing
+ * touches the user's tmux), keys typed with {@code send-keys}, the screen read with {@code
+ * capture-pane}. Closing kills only that private server.
+ */
+final class Tmux implements AutoCloseable {
+  private static final AtomicInteger SESSIONS = new AtomicInteger();
+
+  private final String socket;
+  private final String session = "kiwi";
+
+  private Tmux(String socket) {
+    this.socket = socket;
+  }
+
+  /** Whether a working tmux is on the PATH. */
+  static boolean available() {
+    try {
+      Process p = new ProcessBuilder("tmux", "-V").redirectErrorStream(true).start();
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Starts {@code shellCommand} (run by sh) in a detached session of the given size. */
+  static Tmux start(String shellCommand, int width, int height) throws Exception {
+    Tmux t =
+        new Tmux("kiwi-test-" + ProcessHandle.current().pid() + "-" + SESSIONS.incrementAndGet());
+    t.tmux(
+        "new-session",
+        "-d",
+        "-s",
+        t.session,
+        "-x",
+        String.valueOf(width),
+        "-y",
+        String.valueOf(height),
+        shellCommand);
+    // Keep the pane after the program exits, so its last words can still be read.
+    t.tmux("set-option", "-t", t.session, "remain-on-exit", "on");
+    return t;
+  }
+
+  /**
+   * Types keys: literal text, or tmux key names such as {@code Enter}, {@code Tab}, {@code C-d}.
+   */
+  void send(String... keys) throws Exception {
+    List<String> args = new ArrayList<>(List.of("send-keys", "-t", session));
+    args.addAll(List.of(keys));
+    tmux(args.toArray(String[]::new));
+  }
+
+  /** The visible screen plus scrollback, trailing spaces removed. */
+  String screen() throws Exception {
+    return tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", session)
+        .lines()
+        .map(String::stripTrailing)
+        .reduce("", (a, b) -> a + b + "\n")
+        .stripTrailing();
+  }
+
+  /**
+   * Waits until the screen satisfies {@code condition}, polling; fails with the screen's contents
+   * after {@code seconds}.
+   */
+  String await(String what, Predicate<String> condition, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    String screen = screen();
+    while (!condition.test(screen)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what + "; screen:\n" + screen);
+      }
+      Thread.sleep(50);
+      screen = screen();
+    }
+    return screen;
+  }
+
+  /**
+   * Waits until the program in the pane has exited and returns its exit status (asked of tmux, not
+   * read off the screen).
+   */
+  int awaitExit(int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      String[] state =
+          tmux(
+                  "display-message",
+                  "-p",
+                  "-t",
+                  session,
+                  "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}")
+              .strip()
+              .split(" ", -1);
+      // tmux marks the pane dead when the pty closes, and learns the status a moment later.
+      if (state[0].equals("1") && state.length > 1) {
+        if (state.length == 2) {
+          return Integer.parseInt(state[1]);
+        }
+        if (state[1].isEmpty() && !state[2].isEmpty()) {
+          throw new AssertionError("the program was killed by signal " + state[2]);
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "the program did not exit (tmux pane_dead/status/signal: "
+                + String.join(",", state)
+                + "); screen:\n"
+                + screen());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Waits until the screen contains {@code text}. */
+  String awaitText(String text, int seconds) throws Exception {
+    return await("'" + text + "'", s -> s.contains(text), seconds);
+  }
+
+  private String tmux(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("TERM", "xterm-256color");
+    pb.environment().remove("TMUX");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    boolean exited;
+    try {
+      exited = p.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while running tmux");
+    }
+    if (!exited || p.exitValue() != 0) {
+      throw new IOException("tmux " + String.join(" ", args) + " failed: " + out);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws IOException {
+    tmux("kill-server");
+  }
+}
