@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * README's first command starts it. Builds nothing: it runs only when {@code
  * kiwi-cli/target/kiwi-cli.jar} is already there (after {@code package}).
  */
+// Slow profile: it drives the packaged launcher, which the default build packages only after tests.
+@Tag("slow")
 class LauncherTerminalTest {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
