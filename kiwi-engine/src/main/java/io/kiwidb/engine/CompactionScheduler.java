@@ -17,6 +17,7 @@ import io.kiwidb.sstable.manifest.VersionRef;
 import io.kiwidb.sstable.manifest.VersionSet;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,8 +28,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,108 +50,47 @@ final class CompactionScheduler {
   private static final Logger log = LoggerFactory.getLogger(CompactionScheduler.class);
 
   private final EngineCore core;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
+  private final WorkerPool pool = new WorkerPool(this::run);
   private final Set<Long> busy = new HashSet<>();
   private final Map<Integer, byte[]> cursors = new HashMap<>();
-  private final List<Thread> workers = new ArrayList<>();
   private volatile boolean stopping;
-  private volatile int targetWorkers;
-  private ThreadFactory threads;
 
   CompactionScheduler(EngineCore core) {
     this.core = core;
   }
 
   void start(int workerCount, ThreadFactory threads) {
-    this.threads = threads;
-    setWorkers(workerCount);
+    pool.start(workerCount, threads);
   }
 
-  /**
-   * Changes the number of worker threads (live config): new workers start at once; surplus ones
-   * finish their current job and exit.
-   */
+  /** Changes the number of workers (live config). */
   void setWorkers(int count) {
-    lock.lock();
-    try {
-      targetWorkers = count;
-      while (workers.size() < count) {
-        int id = workers.size();
-        Thread t = threads.newThread(() -> run(id));
-        workers.add(t);
-        t.start();
-      }
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private List<Thread> workerSnapshot() {
-    lock.lock();
-    try {
-      return new ArrayList<>(workers);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private boolean retired(int id) {
-    if (id < targetWorkers) {
-      return false;
-    }
-    lock.lock();
-    try {
-      if (id < targetWorkers) {
-        return false;
-      }
-      // The newest workers retire first, so ids stay dense for the next setWorkers.
-      if (id == workers.size() - 1) {
-        workers.remove(id);
-        return true;
-      }
-      return false;
-    } finally {
-      lock.unlock();
-    }
+    pool.setWorkers(count);
   }
 
   void wake() {
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    pool.wake();
   }
 
   /** Stops picking new work and waits for running compactions to finish. */
   void stop() {
     stopping = true;
     wake();
-    for (Thread t : workerSnapshot()) {
-      try {
-        t.join(TimeUnit.SECONDS.toMillis(60));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    pool.join(Duration.ofSeconds(60));
   }
 
   private void run(int id) {
     try {
-      while (!stopping && core.backgroundError() == null && !retired(id)) {
+      while (!stopping && core.backgroundError() == null && !pool.retired(id)) {
         Optional<Picked> picked = pick();
         if (picked.isEmpty()) {
-          lock.lock();
+          pool.lock.lock();
           try {
             if (!stopping) {
-              changed.await(core.parts.checkIntervalMillis(), TimeUnit.MILLISECONDS);
+              pool.changed.await(core.parts.checkIntervalMillis(), TimeUnit.MILLISECONDS);
             }
           } finally {
-            lock.unlock();
+            pool.lock.unlock();
           }
           continue;
         }
@@ -173,7 +111,7 @@ final class CompactionScheduler {
   private record Picked(CompactionPlan plan, LevelView view) {}
 
   private Optional<Picked> pick() {
-    lock.lock();
+    pool.lock.lock();
     try (VersionRef ref = core.parts.tables.versions().acquire()) {
       LevelView view =
           new LevelView(ref.version().levelView(busy).levels(), Set.copyOf(busy), cursors);
@@ -189,17 +127,17 @@ final class CompactionScheduler {
           });
       return plan.map(p -> new Picked(p, view));
     } finally {
-      lock.unlock();
+      pool.lock.unlock();
     }
   }
 
   private void release(CompactionPlan plan) {
-    lock.lock();
+    pool.lock.lock();
     try {
       plan.inputs().forEach(t -> busy.remove(t.fileNumber()));
-      changed.signalAll();
+      pool.changed.signalAll();
     } finally {
-      lock.unlock();
+      pool.lock.unlock();
     }
   }
 

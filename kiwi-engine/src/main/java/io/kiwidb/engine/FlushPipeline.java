@@ -9,15 +9,11 @@ import io.kiwidb.sstable.manifest.VersionEdit;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,110 +37,43 @@ final class FlushPipeline {
   private static final Logger log = LoggerFactory.getLogger(FlushPipeline.class);
 
   private final EngineCore core;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
+  private final WorkerPool pool = new WorkerPool(this::run);
   private final Set<FrozenMemTable> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final List<Thread> workers = new ArrayList<>();
   private volatile boolean stopping;
-  private volatile int targetWorkers;
-  private ThreadFactory threads;
 
   FlushPipeline(EngineCore core) {
     this.core = core;
   }
 
   void start(int workerCount, ThreadFactory threads) {
-    this.threads = threads;
-    setWorkers(workerCount);
+    pool.start(workerCount, threads);
   }
 
-  /**
-   * Changes the number of worker threads (live config): new workers start at once; surplus ones
-   * finish their current job and exit.
-   */
+  /** Changes the number of workers (live config). */
   void setWorkers(int count) {
-    lock.lock();
-    try {
-      targetWorkers = count;
-      while (workers.size() < count) {
-        int id = workers.size();
-        Thread t = threads.newThread(() -> run(id));
-        workers.add(t);
-        t.start();
-      }
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private List<Thread> workerSnapshot() {
-    lock.lock();
-    try {
-      return new ArrayList<>(workers);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private boolean retired(int id) {
-    if (id < targetWorkers) {
-      return false;
-    }
-    lock.lock();
-    try {
-      if (id < targetWorkers) {
-        return false;
-      }
-      // The newest workers retire first, so ids stay dense for the next setWorkers.
-      if (id == workers.size() - 1) {
-        workers.remove(id);
-        return true;
-      }
-      return false;
-    } finally {
-      lock.unlock();
-    }
+    pool.setWorkers(count);
   }
 
   void wake() {
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    pool.wake();
   }
 
   /** Stops taking work once the queue is empty, and waits (bounded) for the workers. */
   void stopAndDrain(Duration timeout) {
     stopping = true;
     wake();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (Thread t : workerSnapshot()) {
-      try {
-        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    for (Thread t : workerSnapshot()) {
-      if (t.isAlive()) {
-        log.atWarn()
-            .setMessage("FlushPipeline drain timed out; unflushed memtables stay in the WAL")
-            .addKeyValue("timeout_ms", timeout.toMillis())
-            .log();
-        t.interrupt();
-        return;
-      }
+    if (!pool.join(timeout)) {
+      log.atWarn()
+          .setMessage("FlushPipeline drain timed out; unflushed memtables stay in the WAL")
+          .addKeyValue("timeout_ms", timeout.toMillis())
+          .log();
     }
   }
 
   private void run(int id) {
     try {
       FrozenMemTable m;
-      while (!retired(id) && (m = claim()) != null) {
+      while (!pool.retired(id) && (m = claim()) != null) {
         TableMeta table = build(m);
         install(m, table);
       }
@@ -158,7 +87,7 @@ final class FlushPipeline {
 
   /** The oldest unclaimed memtable; waits for one; null once stopping with nothing left. */
   private FrozenMemTable claim() throws InterruptedException {
-    lock.lock();
+    pool.lock.lock();
     try {
       while (true) {
         if (core.backgroundError() != null) {
@@ -172,10 +101,10 @@ final class FlushPipeline {
         if (stopping) {
           return null;
         }
-        changed.await(200, TimeUnit.MILLISECONDS);
+        pool.changed.await(200, TimeUnit.MILLISECONDS);
       }
     } finally {
-      lock.unlock();
+      pool.lock.unlock();
     }
   }
 
@@ -211,16 +140,16 @@ final class FlushPipeline {
   /** Installs tables oldest memtable first; see the class comment. */
   private void install(FrozenMemTable m, TableMeta table) throws InterruptedException {
     EngineParts parts = core.parts;
-    lock.lock();
+    pool.lock.lock();
     try {
       while (core.memTables().oldestImmutable().orElse(null) != m) {
         if (core.backgroundError() != null) {
           return;
         }
-        changed.await(200, TimeUnit.MILLISECONDS);
+        pool.changed.await(200, TimeUnit.MILLISECONDS);
       }
     } finally {
-      lock.unlock();
+      pool.lock.unlock();
     }
     // Only the worker holding the oldest memtable gets here, and the next one cannot until
     // removeFlushed, so the install needs no lock of ours. Taking none matters: removeFlushed takes
@@ -232,12 +161,12 @@ final class FlushPipeline {
     core.memTables().removeFlushed(m);
     core.counters().flushes.increment();
     core.counters().bytesFlushed.add(table.sizeBytes());
-    lock.lock();
+    pool.lock.lock();
     try {
       claimed.remove(m);
-      changed.signalAll();
+      pool.changed.signalAll();
     } finally {
-      lock.unlock();
+      pool.lock.unlock();
     }
     parts.wal.deleteSegmentsThrough(m.maxSeq());
     parts.writeStall.l0Changed();
