@@ -183,11 +183,7 @@ final class EngineCore {
     WriteAheadLog wal = parts.wal;
     mems.writeLock().lock();
     try {
-      long seq = firstSeq;
-      for (WriteBatch.Operation op : batch.operations()) {
-        mems.add(op.key(), seq++, op.isDelete() ? EntryKind.DELETE : EntryKind.PUT, op.value());
-      }
-      visibleSeq = seq - 1;
+      visibleSeq = addBatch(mems, firstSeq, batch, 0);
       mems.maybeFreeze();
       if (rollPending) {
         rollPending = false;
@@ -196,6 +192,24 @@ final class EngineCore {
     } finally {
       mems.writeLock().unlock();
     }
+  }
+
+  /**
+   * Adds a batch's operations to the active memtable with sequences from {@code firstSeq}, skipping
+   * those at or below {@code skipThrough} (recovery: already in tables). Caller holds the memtable
+   * write lock.
+   *
+   * @return the batch's last sequence number
+   */
+  static long addBatch(MemTableSet mems, long firstSeq, WalBatch batch, long skipThrough) {
+    long seq = firstSeq;
+    for (WriteBatch.Operation op : batch.operations()) {
+      if (seq > skipThrough) {
+        mems.add(op.key(), seq, op.isDelete() ? EntryKind.DELETE : EntryKind.PUT, op.value());
+      }
+      seq++;
+    }
+    return seq - 1;
   }
 
   /** Called by the memtable set under its write lock whenever a memtable is frozen. */

@@ -1,7 +1,5 @@
 package io.kiwidb.engine;
 
-import io.kiwidb.api.EntryKind;
-import io.kiwidb.api.WriteBatch;
 import io.kiwidb.api.spi.CompactionStrategy;
 import io.kiwidb.api.spi.Compressor;
 import io.kiwidb.api.spi.FileSystem;
@@ -144,13 +142,7 @@ final class EngineOpener {
             (firstSeq, batch) -> {
               mems.writeLock().lock();
               try {
-                long seq = firstSeq;
-                for (WriteBatch.Operation op : batch.operations()) {
-                  if (seq > inTables) {
-                    mems.add(op.key(), seq, kind(op), op.value());
-                  }
-                  seq++;
-                }
+                EngineCore.addBatch(mems, firstSeq, batch, inTables);
                 if (mems.maybeFreeze().isEmpty() && isFull(mems)) {
                   mems.forceFreeze();
                 }
@@ -183,10 +175,6 @@ final class EngineOpener {
     var active = mems.activeSummary();
     return active.sizeBytes() >= o.maxMemtableSizeBytes()
         || active.entryCount() >= o.maxMemtableEntries();
-  }
-
-  static EntryKind kind(WriteBatch.Operation op) {
-    return op.isDelete() ? EntryKind.DELETE : EntryKind.PUT;
   }
 
   private static java.util.concurrent.ThreadFactory daemon(EngineLogging logging, String role) {

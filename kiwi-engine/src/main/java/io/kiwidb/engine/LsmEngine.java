@@ -6,7 +6,6 @@ import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.DiskListing;
 import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.EngineStats;
-import io.kiwidb.api.EntryKind;
 import io.kiwidb.api.KiwiIterator;
 import io.kiwidb.api.Limits;
 import io.kiwidb.api.LookupTrace;
@@ -208,9 +207,5 @@ public final class LsmEngine implements StorageEngine {
 
   static BackgroundErrorException background(String call, Throwable cause) {
     return new BackgroundErrorException(call, cause);
-  }
-
-  static boolean isDelete(EntryKind kind) {
-    return kind == EntryKind.DELETE;
   }
 }
