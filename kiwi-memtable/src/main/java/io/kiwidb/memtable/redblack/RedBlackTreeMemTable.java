@@ -5,7 +5,9 @@ import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.MemTable;
+import io.kiwidb.memtable.heap.EntryNode;
 import io.kiwidb.memtable.heap.HeapLayout;
+import io.kiwidb.memtable.heap.NodeCursor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -207,18 +209,13 @@ final class RedBlackTreeMemTable implements MemTable {
   }
 
   /** An immutable tree node; all fields final, so publication through the root is safe. */
-  static final class Node {
-    final byte[] key;
-    final byte[] value; // null for a tombstone
-    final long seq;
+  static final class Node extends EntryNode {
     final boolean red;
     final Node left;
     final Node right;
 
     Node(byte[] key, byte[] value, long seq, boolean red, Node left, Node right) {
-      this.key = key;
-      this.value = value;
-      this.seq = seq;
+      super(key, value, seq);
       this.red = red;
       this.left = left;
       this.right = right;
@@ -231,17 +228,13 @@ final class RedBlackTreeMemTable implements MemTable {
     Node recolor(boolean red) {
       return red == this.red ? this : new Node(key, value, seq, red, left, right);
     }
-
-    InternalEntry entry() {
-      return new InternalEntry(key, seq, value == null ? EntryKind.DELETE : EntryKind.PUT, value);
-    }
   }
 
   /**
    * Cursor over one version of the tree. Without parent links, it keeps the path from the root to
    * the current node; next and prev walk that path, amortised O(1) per step.
    */
-  private static final class Iter implements InternalIterator {
+  private static final class Iter extends NodeCursor {
     private final Node root;
     private Node[] path = new Node[64];
     private int depth; // path[0..depth) is root..current; 0 when not positioned
@@ -338,31 +331,6 @@ final class RedBlackTreeMemTable implements MemTable {
       }
     }
 
-    @Override
-    public byte[] key() {
-      return current().key;
-    }
-
-    @Override
-    public long seq() {
-      return current().seq;
-    }
-
-    @Override
-    public EntryKind kind() {
-      return current().value == null ? EntryKind.DELETE : EntryKind.PUT;
-    }
-
-    @Override
-    public byte[] value() {
-      return current().value;
-    }
-
-    @Override
-    public InternalEntry entry() {
-      return current().entry();
-    }
-
     /** Pushes {@code x} and its leftmost (or rightmost) descendants. */
     private void descend(Node x, boolean leftmost) {
       while (x != null) {
@@ -378,7 +346,8 @@ final class RedBlackTreeMemTable implements MemTable {
       path[depth++] = x;
     }
 
-    private Node current() {
+    @Override
+    protected Node current() {
       if (depth == 0) {
         throw new NoSuchElementException("iterator is not positioned at an entry");
       }

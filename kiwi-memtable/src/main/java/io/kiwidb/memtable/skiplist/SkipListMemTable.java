@@ -5,7 +5,9 @@ import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.MemTable;
+import io.kiwidb.memtable.heap.EntryNode;
 import io.kiwidb.memtable.heap.HeapLayout;
+import io.kiwidb.memtable.heap.NodeCursor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -284,7 +286,7 @@ final class SkipListMemTable implements MemTable {
    * One entry plus its level-0 link. Most nodes (3 in 4) have height 1 and are exactly this; taller
    * ones are {@link TallNode}. Splitting the classes keeps the common node at four fields.
    */
-  static class Node {
+  static class Node extends EntryNode {
     private static final VarHandle NEXT0;
 
     static {
@@ -295,18 +297,13 @@ final class SkipListMemTable implements MemTable {
       }
     }
 
-    final byte[] key;
-    final byte[] value; // null for a tombstone
-    final long seq;
     final long prefix; // see prefix(byte[])
 
     @SuppressWarnings("unused")
     private Node next0;
 
     Node(byte[] key, byte[] value, long seq) {
-      this.key = key;
-      this.value = value;
-      this.seq = seq;
+      super(key, value, seq);
       this.prefix = key == null ? 0 : prefix(key);
     }
 
@@ -336,10 +333,6 @@ final class SkipListMemTable implements MemTable {
       } else {
         ((TallNode) this).publishAbove(level, n);
       }
-    }
-
-    InternalEntry entry() {
-      return new InternalEntry(key, seq, value == null ? EntryKind.DELETE : EntryKind.PUT, value);
     }
   }
 
@@ -397,7 +390,7 @@ final class SkipListMemTable implements MemTable {
   }
 
   /** Cursor over the list; one thread at a time. */
-  private final class Iter implements InternalIterator {
+  private final class Iter extends NodeCursor {
     private Node node;
 
     @Override
@@ -439,31 +432,7 @@ final class SkipListMemTable implements MemTable {
     }
 
     @Override
-    public byte[] key() {
-      return current().key;
-    }
-
-    @Override
-    public long seq() {
-      return current().seq;
-    }
-
-    @Override
-    public EntryKind kind() {
-      return current().value == null ? EntryKind.DELETE : EntryKind.PUT;
-    }
-
-    @Override
-    public byte[] value() {
-      return current().value;
-    }
-
-    @Override
-    public InternalEntry entry() {
-      return current().entry();
-    }
-
-    private Node current() {
+    protected Node current() {
       Node n = node;
       if (n == null) {
         throw new NoSuchElementException("iterator is not positioned at an entry");
