@@ -253,7 +253,10 @@ final class EngineCore {
   Optional<byte[]> get(byte[] key, long readSeq) {
     counters.reads.increment();
     InternalEntry found = lookup(key, readSeq, null);
-    return found == null || found.isTombstone() ? Optional.empty() : Optional.of(found.value());
+    // The memtable hands out its own array; the caller gets a copy it may change freely.
+    return found == null || found.isTombstone()
+        ? Optional.empty()
+        : Optional.of(found.value().clone());
   }
 
   LookupTrace trace(byte[] key) {
@@ -265,7 +268,11 @@ final class EngineCore {
             ? LookupTrace.Answer.ABSENT
             : found.isTombstone() ? LookupTrace.Answer.TOMBSTONE : LookupTrace.Answer.FOUND;
     return new LookupTrace(
-        key.clone(), readSeq, steps, outcome, found == null ? null : found.value());
+        key.clone(),
+        readSeq,
+        steps,
+        outcome,
+        found == null || found.isTombstone() ? null : found.value().clone());
   }
 
   /**
