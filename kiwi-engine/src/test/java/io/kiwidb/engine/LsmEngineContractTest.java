@@ -1,0 +1,16 @@
+package io.kiwidb.engine;
+
+import io.kiwidb.api.StorageEngine;
+import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.testkit.StorageEngineContract;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** {@link LsmEngine} with its default configuration runs the storage engine contract. */
+class LsmEngineContractTest extends StorageEngineContract {
+  @Override
+  protected StorageEngine open(Path dataRoot) {
+    EngineTestSupport.writeConfig(FileSystem.local(), dataRoot, Map.of("env", "dev"));
+    return LsmEngine.open(FileSystem.local(), dataRoot, null);
+  }
+}
