@@ -15,6 +15,7 @@ module io.kiwidb.engine {
   requires jakarta.inject; // explicit module; @jakarta.inject.Inject, Provider
   requires com.google.common; // guava 33.x is explicit; Guice (automatic) cannot require it
   requires org.slf4j;
+  requires static com.google.errorprone.annotations; // @GuardedBy, checked at compile time
   requires ch.qos.logback.classic;
   requires ch.qos.logback.core; // not transitive from classic
 

@@ -2,6 +2,7 @@
 module io.kiwidb.sstable {
   requires transitive io.kiwidb.api;
   requires com.github.benmanes.caffeine;
+  requires static com.google.errorprone.annotations; // @GuardedBy, checked at compile time
   requires org.lz4.java; // automatic module (at.yawk.lz4:lz4-java)
 
   exports io.kiwidb.sstable to

@@ -5,6 +5,7 @@
 module io.kiwidb.wal {
   requires transitive io.kiwidb.api;
   requires org.slf4j;
+  requires static com.google.errorprone.annotations; // @GuardedBy, checked at compile time
 
   exports io.kiwidb.wal to
       io.kiwidb.engine,

@@ -50,7 +50,7 @@ public final class WriteBatch {
 
   private void add(Operation op) {
     // Approximate encoded size: kind + two varint lengths + the bytes.
-    long size = 1 + 10 + op.key().length + (op.value() == null ? 0 : op.value().length);
+    long size = 11L + op.key().length + (op.value() == null ? 0 : op.value().length);
     if (encodedBytes + size > Limits.MAX_BATCH_BYTES) {
       throw new IllegalArgumentException(
           "write batch would exceed " + Limits.MAX_BATCH_BYTES + " encoded bytes");

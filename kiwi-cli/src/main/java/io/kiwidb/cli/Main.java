@@ -92,6 +92,7 @@ public final class Main {
    * Whether stdin and stdout are a terminal. On JDK 22+ {@link System#console()} exists even when
    * redirected, so ask {@code Console.isTerminal()} where it is available.
    */
+  @SuppressWarnings("SystemConsoleNull") // null on JDK 17-21; isTerminal() below covers 22+
   static boolean isTerminal() {
     Console console = System.console();
     if (console == null) {

@@ -1,5 +1,6 @@
 package io.kiwidb.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +66,7 @@ class ScriptedShellTest {
     assertEquals(1, engine.opens);
     assertEquals(1, engine.closes, "the engine is closed when the shell ends");
     assertTrue(
-        engine.opener().open(dir).get("after-exit".getBytes()).isEmpty(),
+        engine.opener().open(dir).get("after-exit".getBytes(UTF_8)).isEmpty(),
         "nothing runs after exit");
   }
 

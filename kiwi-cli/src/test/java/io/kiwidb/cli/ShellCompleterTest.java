@@ -1,5 +1,6 @@
 package io.kiwidb.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,11 +21,9 @@ class ShellCompleterTest {
           false,
           ByteFormat.UTF8);
   private final ShellCompleter completer =
-      new ShellCompleter(shell.commandNames(), name -> optionsOf(name), engine);
+      new ShellCompleter(shell.commandNames(), name -> OPTIONS, engine);
 
-  private List<String> optionsOf(String name) {
-    return List.of("--prefix", "--json");
-  }
+  private static final List<String> OPTIONS = List.of("--prefix", "--json");
 
   @Test
   void firstWordCompletesToEveryCommand() {
@@ -65,9 +64,9 @@ class ShellCompleterTest {
 
   @Test
   void memAndDiskCompleteLiveIds() {
-    engine.put("k".getBytes(), "v".getBytes());
+    engine.put("k".getBytes(UTF_8), "v".getBytes(UTF_8));
     engine.freeze();
-    engine.put("k2".getBytes(), "v".getBytes());
+    engine.put("k2".getBytes(UTF_8), "v".getBytes(UTF_8));
     engine.flush();
     assertEquals(List.of("a2", "s0"), completer.candidates(List.of("mem", ""), 1));
     assertEquals(List.of("000001"), completer.candidates(List.of("disk", ""), 1));

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -102,7 +103,7 @@ class InMemoryCompactionTest {
     }
   }
 
-  private static String visible(TreeMap<Long, String> versions, long reader) {
+  private static String visible(NavigableMap<Long, String> versions, long reader) {
     Map.Entry<Long, String> e = versions.floorEntry(reader);
     return e == null ? null : e.getValue();
   }

@@ -66,7 +66,7 @@ class LevelIteratorTest {
         while (j < all.size() && (random.nextInt(4) != 0 || sameKey(all, j))) {
           j++;
         }
-        long n = files.size() + 1;
+        long n = files.size() + 1L;
         List<InternalEntry> chunk = all.subList(i, j);
         opener.contents.put(n, chunk);
         files.add(
@@ -81,7 +81,7 @@ class LevelIteratorTest {
           int choice = random.nextInt(valid ? 8 : 4);
           byte[] key =
               Bytes.utf8(String.format(Locale.ROOT, "k%03d", random.nextInt(2 * keys + 2)));
-          long s = 990 + random.nextInt(20);
+          long s = 990L + random.nextInt(20);
           switch (choice) {
             case 0 -> {
               it.seekToFirst();

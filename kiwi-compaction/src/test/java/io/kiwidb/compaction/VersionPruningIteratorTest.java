@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -42,8 +43,8 @@ class VersionPruningIteratorTest {
       int keyCount = 1 + random.nextInt(6);
       long seq = 1;
       // key -> versions (seq descending), as TreeMaps of seq -> value (null = tombstone).
-      Map<String, TreeMap<Long, String>> deeper = new TreeMap<>();
-      Map<String, TreeMap<Long, String>> input = new TreeMap<>();
+      Map<String, NavigableMap<Long, String>> deeper = new TreeMap<>();
+      Map<String, NavigableMap<Long, String>> input = new TreeMap<>();
       boolean bottommost = random.nextInt(3) == 0;
       if (!bottommost) {
         for (int i = random.nextInt(8); i > 0; i--) {
@@ -83,7 +84,7 @@ class VersionPruningIteratorTest {
               };
       InternalIterator in = new EntryListIterator(entries);
       in.seekToFirst();
-      Map<String, TreeMap<Long, String>> output = new TreeMap<>();
+      Map<String, NavigableMap<Long, String>> output = new TreeMap<>();
       InternalEntry previous = null;
       try (VersionPruningIterator it = new VersionPruningIterator(in, snapshots, below)) {
         while (it.hasNext()) {
@@ -128,7 +129,7 @@ class VersionPruningIteratorTest {
       }
       // Minimality: at most one version per stripe; with no snapshot and nothing below, one live
       // value per key and no tombstone at all.
-      for (TreeMap<Long, String> versions : output.values()) {
+      for (NavigableMap<Long, String> versions : output.values()) {
         assertTrue(versions.size() <= snapshots.size() + 1, "one version per stripe at most");
         if (snapshots.isEmpty() && bottommost) {
           assertEquals(1, versions.size());
@@ -146,10 +147,10 @@ class VersionPruningIteratorTest {
   private static String visible(
       String key,
       long readSeq,
-      Map<String, TreeMap<Long, String>> top,
-      Map<String, TreeMap<Long, String>> deeper) {
-    for (Map<String, TreeMap<Long, String>> layer : List.of(top, deeper)) {
-      TreeMap<Long, String> versions = layer.get(key);
+      Map<String, NavigableMap<Long, String>> top,
+      Map<String, NavigableMap<Long, String>> deeper) {
+    for (Map<String, NavigableMap<Long, String>> layer : List.of(top, deeper)) {
+      NavigableMap<Long, String> versions = layer.get(key);
       if (versions != null) {
         Map.Entry<Long, String> e = versions.floorEntry(readSeq);
         if (e != null) {

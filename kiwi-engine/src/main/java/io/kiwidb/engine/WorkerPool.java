@@ -1,5 +1,6 @@
 package io.kiwidb.engine;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +27,14 @@ final class WorkerPool {
 
   final Condition changed = lock.newCondition();
 
+  @GuardedBy("lock")
   private final List<Thread> workers = new ArrayList<>();
+
   private final IntConsumer body;
+
+  @GuardedBy("lock")
   private ThreadFactory threads;
+
   private volatile int target;
 
   /**
@@ -39,7 +45,12 @@ final class WorkerPool {
   }
 
   void start(int count, ThreadFactory factory) {
-    this.threads = factory;
+    lock.lock();
+    try {
+      this.threads = factory;
+    } finally {
+      lock.unlock();
+    }
     setWorkers(count);
   }
 

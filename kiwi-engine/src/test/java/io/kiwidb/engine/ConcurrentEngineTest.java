@@ -2,6 +2,7 @@ package io.kiwidb.engine;
 
 import static io.kiwidb.engine.EngineTestSupport.b;
 import static io.kiwidb.engine.EngineTestSupport.writeConfig;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +63,7 @@ class ConcurrentEngineTest {
                     String key = "t" + id + "-" + r.nextInt(300);
                     int choice = r.nextInt(100);
                     if (choice < 55) {
-                      byte[] value = ("v" + op + "-" + r.nextInt()).getBytes();
+                      byte[] value = ("v" + op + "-" + r.nextInt()).getBytes(UTF_8);
                       engine.put(b(key), value);
                       model.put(key, value);
                     } else if (choice < 70) {

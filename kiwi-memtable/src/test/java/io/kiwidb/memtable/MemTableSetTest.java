@@ -1,5 +1,6 @@
 package io.kiwidb.memtable;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -244,8 +245,7 @@ class MemTableSetTest {
         Bytes.toDisplay(Bytes.utf8("1")),
         Bytes.toDisplay(mems.get(Bytes.utf8("a"), KeyOrder.MAX_SEQUENCE).value()),
         "earlier writes are kept");
-    assertEquals(
-        "2", new String(mems.get(Bytes.utf8("b"), KeyOrder.MAX_SEQUENCE).value(), "UTF-8"));
+    assertEquals("2", new String(mems.get(Bytes.utf8("b"), KeyOrder.MAX_SEQUENCE).value(), UTF_8));
     assertFalse(mems.writeLock().isLocked(), "the lock was released");
     // After a flush the same write succeeds.
     mems.removeFlushed(mems.oldestImmutable().orElseThrow());
@@ -460,7 +460,7 @@ class MemTableSetTest {
                   for (int t = 0; e == null && t < l0.size(); t++) {
                     e = l0.get(t).get(key, KeyOrder.MAX_SEQUENCE);
                   }
-                  if (e == null || !new String(e.value(), "UTF-8").equals("v" + i)) {
+                  if (e == null || !new String(e.value(), UTF_8).equals("v" + i)) {
                     throw new AssertionError("key" + i + " was acknowledged but reads " + e);
                   }
                   checked.incrementAndGet();

@@ -43,7 +43,7 @@ final class ExactFilterPolicy implements FilterPolicy {
         out.write(v, 0, Coding.putVarLong(v, 0, keys.size()));
         for (ByteBuffer k : keys) {
           out.write(v, 0, Coding.putVarLong(v, 0, k.remaining()));
-          out.write(k.array(), 0, k.remaining());
+          out.write(k.array(), k.arrayOffset() + k.position(), k.remaining());
         }
         return out.toByteArray();
       }

@@ -1,5 +1,6 @@
 package io.kiwidb.sstable;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,8 +44,8 @@ class TableCorruptionTest {
     List<InternalEntry> es = new ArrayList<>();
     long seq = 100;
     for (int i = 0; i < 40; i++) {
-      byte[] k = ("key" + (i / 2) + (char) ('a' + i % 3)).getBytes();
-      byte[] v = i % 7 == 0 ? null : ("value-" + i + "-" + "x".repeat(i)).getBytes();
+      byte[] k = ("key" + (i / 2) + (char) ('a' + i % 3)).getBytes(UTF_8);
+      byte[] v = i % 7 == 0 ? null : ("value-" + i + "-" + "x".repeat(i)).getBytes(UTF_8);
       es.add(v == null ? InternalEntry.delete(k, seq--) : InternalEntry.put(k, seq--, v));
     }
     es.sort(TableModel.ORDER);
@@ -90,7 +91,8 @@ class TableCorruptionTest {
           assertEquals(model.get(e.key(), seq), got, "a wrong value is never returned");
         }
       }
-      for (byte[] absent : new byte[][] {"key".getBytes(), "key10z".getBytes(), "kez".getBytes()}) {
+      for (byte[] absent :
+          new byte[][] {"key".getBytes(UTF_8), "key10z".getBytes(UTF_8), "kez".getBytes(UTF_8)}) {
         assertEquals(null, t.get(absent, 1000).entry());
       }
       List<InternalEntry> seen = new ArrayList<>();
@@ -201,7 +203,8 @@ class TableCorruptionTest {
 
   @Test
   void notATableIsRejectedByMagic() throws Exception {
-    byte[] text = "this is not a table, just some text long enough for a footer....".getBytes();
+    byte[] text =
+        "this is not a table, just some text long enough for a footer....".getBytes(UTF_8);
     fs.overwrite(path, text);
     CorruptionException e = assertThrows(CorruptionException.class, this::open);
     assertTrue(e.getMessage().contains("bad magic"), e.getMessage());

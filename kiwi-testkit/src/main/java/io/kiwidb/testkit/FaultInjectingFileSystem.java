@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -180,16 +181,21 @@ public final class FaultInjectingFileSystem implements FileSystem {
     if (persistentKinds.contains(op)) {
       throw fault(op, path, "persistent injected fault");
     }
+    Rule fired = null;
     for (Rule r : rules) {
       if (r.kinds.contains(op) && ++matchingSeen == r.nth) {
-        rules.clear();
-        switch (r.fault) {
-          case TRANSIENT -> {}
-          case PERSISTENT -> persistentKinds = EnumSet.copyOf(r.kinds);
-          case CRASH -> dead = true;
-        }
-        throw fault(op, path, "injected " + r.fault.name().toLowerCase() + " fault");
+        fired = r;
+        break;
       }
+    }
+    if (fired != null) {
+      rules.clear();
+      switch (fired.fault) {
+        case TRANSIENT -> {}
+        case PERSISTENT -> persistentKinds = EnumSet.copyOf(fired.kinds);
+        case CRASH -> dead = true;
+      }
+      throw fault(op, path, "injected " + fired.fault.name().toLowerCase(Locale.ROOT) + " fault");
     }
   }
 

@@ -445,7 +445,7 @@ public abstract class MemTableContract {
     NavigableMap<Version, InternalEntry> model = new TreeMap<>(ORDER);
     for (int i = 0; i < entries; i++) {
       byte[] key = keySpace[random.nextInt(keySpace.length)];
-      long seq = i + 1;
+      long seq = i + 1L;
       InternalEntry e =
           random.nextInt(5) == 0
               ? InternalEntry.delete(key, seq)

@@ -425,7 +425,7 @@ public abstract class StorageEngineContract {
           assertEquals("v" + i, s(e.get(b(t + ":" + i))), "key " + t + ":" + i);
         }
       }
-      assertTrue(e.stats().counters().writes() >= threads * perThread, "writes counted");
+      assertTrue(e.stats().counters().writes() >= threads * ((long) perThread), "writes counted");
     }
   }
 

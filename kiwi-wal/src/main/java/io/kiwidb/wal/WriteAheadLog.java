@@ -1,5 +1,6 @@
 package io.kiwidb.wal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.kiwidb.api.BackgroundErrorException;
 import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.KiwiException;
@@ -145,24 +146,47 @@ public final class WriteAheadLog implements Closeable {
 
   private final ReentrantLock queueLock = new ReentrantLock();
   private final Condition drained = queueLock.newCondition();
-  private final ArrayDeque<Writer> queue = new ArrayDeque<>(); // guarded by queueLock
+
+  @GuardedBy("queueLock")
+  private final ArrayDeque<Writer> queue = new ArrayDeque<>();
+
   private volatile boolean closed; // written under queueLock
   private volatile RuntimeException failure; // the first failure; written under writeLock
 
   private final ReentrantLock writeLock = new ReentrantLock();
-  private WritableFile current; // guarded by writeLock
-  private RecordFramer framer; // guarded by writeLock
-  private long lastSeq; // guarded by writeLock
-  private final List<Writer> group = new ArrayList<>(); // guarded by writeLock
-  private int lastGroupSize; // guarded by writeLock
+
+  @GuardedBy("writeLock")
+  private WritableFile current;
+
+  @GuardedBy("writeLock")
+  private RecordFramer framer;
+
+  @GuardedBy("writeLock")
+  private long lastSeq;
+
+  @GuardedBy("writeLock")
+  private final List<Writer> group = new ArrayList<>();
+
+  @GuardedBy("writeLock")
+  private int lastGroupSize;
+
   private volatile long groupsWritten; // written under writeLock
   private volatile long batchesWritten; // written under writeLock
-  private long ioNanosAverage; // moving average of a group's write+sync; guarded by writeLock
-  private Thread gatherer; // the leader while it waits in gather(); guarded by queueLock
-  private int gatherTarget; // guarded by queueLock
+
+  @GuardedBy("writeLock")
+  private long ioNanosAverage; // moving average of a group's write+sync
+
+  @GuardedBy("queueLock")
+  private Thread gatherer; // the leader while it waits in gather()
+
+  @GuardedBy("queueLock")
+  private int gatherTarget;
 
   private final ReentrantLock deleteLock = new ReentrantLock();
-  private final ArrayDeque<SegmentState> segments = new ArrayDeque<>(); // guarded by itself
+
+  @GuardedBy("itself")
+  private final ArrayDeque<SegmentState> segments = new ArrayDeque<>();
+
   private final AtomicLong liveEntries = new AtomicLong();
   private volatile long lastCommitted;
   private volatile long currentNumber;
@@ -229,14 +253,23 @@ public final class WriteAheadLog implements Closeable {
       if (recovered.damage().isPresent()) {
         wal.setAside(recovered, live);
       }
-      for (WalReplay.Segment s : live) {
-        wal.segments.add(new SegmentState(s.number(), s.file(), s.entries(), s.lastSequence()));
-        wal.liveEntries.addAndGet(s.entries());
+      synchronized (wal.segments) {
+        for (WalReplay.Segment s : live) {
+          wal.segments.add(new SegmentState(s.number(), s.file(), s.entries(), s.lastSequence()));
+          wal.liveEntries.addAndGet(s.entries());
+        }
       }
       // Right after the newest live segment, so live numbers stay contiguous (set-aside files
-      // have other suffixes and never clash).
-      wal.startSegment(
-          live.isEmpty() ? recovered.highestSegment() + 1 : live.get(live.size() - 1).number() + 1);
+      // have other suffixes and never clash). Not yet shared, but take the lock the field needs.
+      wal.writeLock.lock();
+      try {
+        wal.startSegment(
+            live.isEmpty()
+                ? recovered.highestSegment() + 1
+                : live.get(live.size() - 1).number() + 1);
+      } finally {
+        wal.writeLock.unlock();
+      }
     } catch (IOException e) {
       throw new KiwiIOException("open write-ahead log in " + walDir, e);
     }
@@ -334,6 +367,7 @@ public final class WriteAheadLog implements Closeable {
   }
 
   /** Creates, fills in the header of, syncs and makes durable in its directory a new segment. */
+  @GuardedBy("writeLock")
   private void startSegment(long number) throws IOException {
     Path file = dir.resolve(LogFormat.fileName(number));
     WritableFile f = fs.create(file);
@@ -414,7 +448,9 @@ public final class WriteAheadLog implements Closeable {
       group.clear();
       queueLock.lock();
       try {
-        gather();
+        gather(
+            Math.min(lastGroupSize, maxGroupBatches),
+            Math.min(ioNanosAverage / 2, MAX_GATHER_NANOS));
         long bytes = 0;
         for (Iterator<Writer> it = queue.iterator(); it.hasNext(); ) {
           Writer m = it.next();
@@ -487,13 +523,16 @@ public final class WriteAheadLog implements Closeable {
    * as soon as as many writers are queued as that group had, and is bounded by half the recent
    * write+fsync time (so it cannot cost more latency than the fsync it saves). Called with the
    * queue lock held; releases it while parked.
+   *
+   * @param want the previous group's size (capped at the group limit)
+   * @param budgetNanos the longest wait: half the recent write+fsync time, capped
    */
-  private void gather() {
-    int want = Math.min(lastGroupSize, maxGroupBatches);
+  @GuardedBy("queueLock")
+  private void gather(int want, long budgetNanos) {
     if (want <= 1 || queue.size() >= want) {
       return;
     }
-    long deadline = System.nanoTime() + Math.min(ioNanosAverage / 2, MAX_GATHER_NANOS);
+    long deadline = System.nanoTime() + budgetNanos;
     gatherer = Thread.currentThread();
     gatherTarget = want;
     boolean interrupted = false;
@@ -517,6 +556,9 @@ public final class WriteAheadLog implements Closeable {
   }
 
   /** Writes, syncs and applies {@link #group}, recording each member's outcome. */
+  // The counters are written only by the leader, under writeLock; volatile is for stats readers.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
+  @GuardedBy("writeLock")
   private void commit() {
     RuntimeException failed = failure;
     if (failed != null) {

@@ -69,7 +69,7 @@ class TornAndCorruptLogTest {
     assertEquals(bytes.length, end.validEnd());
     assertEquals(written.size(), spans.size());
     for (int gap = 0, r = 1; r < spans.size(); r++) {
-      gap += spans.get(r)[0] - spans.get(r - 1)[1];
+      gap = (int) (gap + (spans.get(r)[0] - spans.get(r - 1)[1]));
       if (r == spans.size() - 1) {
         assertEquals(7 + 3, gap, "the log has one 7-byte and one 3-byte block padding");
       }

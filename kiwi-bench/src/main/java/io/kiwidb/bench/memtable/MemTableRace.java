@@ -35,6 +35,8 @@ public final class MemTableRace {
     "insert 1t", "get 1t", "get 2t", "insert 2t (w/ reader)", "get 2t (w/ writer)"
   };
 
+  // Results land here so the JIT cannot drop the work that produced them.
+  @SuppressWarnings("unused")
   private static volatile Object sink;
 
   private MemTableRace() {}

@@ -1,5 +1,7 @@
 package io.kiwidb.bench.table;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.kiwidb.api.EntryKind;
 import io.kiwidb.api.spi.Compressor;
 import io.kiwidb.api.spi.FileSystem;
@@ -91,7 +93,7 @@ public final class TableBench {
   }
 
   static byte[] key(long i) {
-    return String.format(Locale.ROOT, "k%015d", i).getBytes();
+    return String.format(Locale.ROOT, "k%015d", i).getBytes(UTF_8);
   }
 
   static byte[] value(long i) {

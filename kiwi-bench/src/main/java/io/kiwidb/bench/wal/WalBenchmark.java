@@ -51,12 +51,10 @@ public final class WalBenchmark {
   private static final int WAL_RECORD_ON_DISK = 4143;
 
   private final Path root;
-  private final double seconds;
   private double lastAverageGroup;
 
-  private WalBenchmark(Path root, double seconds) {
+  private WalBenchmark(Path root) {
     this.root = root;
-    this.seconds = seconds;
   }
 
   /** Runs every case and prints a Markdown table. */
@@ -67,7 +65,7 @@ public final class WalBenchmark {
             : Files.createTempDirectory(Path.of("/tmp"), "kiwi-wal-bench");
     double seconds = Double.parseDouble(System.getProperty("seconds", "0.3"));
     int rounds = Integer.getInteger("rounds", 15);
-    WalBenchmark b = new WalBenchmark(root, seconds);
+    WalBenchmark b = new WalBenchmark(root);
     int[] threads = {1, 2, 4, 8, 16};
     // Per round: raw fsync, always x threads..., raw sequential, none, none with rolls.
     List<double[]> results = new ArrayList<>();
@@ -248,7 +246,7 @@ public final class WalBenchmark {
     int valueBytes = recordBytes == RECORD ? 82 : recordBytes;
     LongAdder ops = new LongAdder();
     AtomicLong rolledAt = new AtomicLong();
-    long perSegment = (64 << 20) / (valueBytes + 40);
+    long perSegment = (64L << 20) / (valueBytes + 40);
     long end = System.nanoTime() + (long) (secs * 1e9);
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {

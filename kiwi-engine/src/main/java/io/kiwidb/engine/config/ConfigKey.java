@@ -281,7 +281,7 @@ public record ConfigKey(
   }
 
   private String number(double d) {
-    if (type == Type.INT || d == Math.rint(d) && Math.abs(d) < 1e15) {
+    if (type == Type.INT || (d == Math.rint(d) && Math.abs(d) < 1e15)) {
       return Long.toString((long) d);
     }
     return Double.toString(d);

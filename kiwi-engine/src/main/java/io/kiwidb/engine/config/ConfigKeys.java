@@ -2,7 +2,6 @@ package io.kiwidb.engine.config;
 
 import io.kiwidb.api.InvalidConfigException;
 import io.kiwidb.engine.config.ConfigKey.Applies;
-import io.kiwidb.engine.config.ConfigKey.Type;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -241,7 +240,7 @@ public final class ConfigKeys {
   public static final ConfigKey LOG_BROADCAST_ENABLED =
       new ConfigKey(
           "log_broadcast_enabled",
-          Type.BOOLEAN,
+          ConfigKey.Type.BOOLEAN,
           true,
           null,
           null,
@@ -394,7 +393,7 @@ public final class ConfigKeys {
       String doc) {
     return new ConfigKey(
         name,
-        Type.INT,
+        ConfigKey.Type.INT,
         def,
         reference,
         (double) min,
@@ -433,7 +432,7 @@ public final class ConfigKeys {
       String doc) {
     return new ConfigKey(
         name,
-        Type.DOUBLE,
+        ConfigKey.Type.DOUBLE,
         def,
         reference,
         min,
@@ -449,11 +448,33 @@ public final class ConfigKeys {
   private static ConfigKey choice(
       String name, String def, String reference, Set<String> choices, Applies applies, String doc) {
     return new ConfigKey(
-        name, Type.CHOICE, def, reference, null, false, null, false, choices, applies, "", doc);
+        name,
+        ConfigKey.Type.CHOICE,
+        def,
+        reference,
+        null,
+        false,
+        null,
+        false,
+        choices,
+        applies,
+        "",
+        doc);
   }
 
   private static ConfigKey provider(String name, String def, Set<String> stock, String doc) {
     return new ConfigKey(
-        name, Type.PROVIDER, def, null, null, false, null, false, stock, Applies.REOPEN, "", doc);
+        name,
+        ConfigKey.Type.PROVIDER,
+        def,
+        null,
+        null,
+        false,
+        null,
+        false,
+        stock,
+        Applies.REOPEN,
+        "",
+        doc);
   }
 }

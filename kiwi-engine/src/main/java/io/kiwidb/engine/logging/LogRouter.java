@@ -32,7 +32,7 @@ final class LogRouter extends UnsynchronizedAppenderBase<ILoggingEvent> {
   /** One router per logger context (normally one per JVM). */
   private static final Map<LoggerContext, LogRouter> ROUTERS = new ConcurrentHashMap<>();
 
-  private final LoggerContext context;
+  private final LoggerContext loggerContext;
   private final Map<String, EngineSinks> sinks = new ConcurrentHashMap<>();
   private final ResetListener resetListener = new ResetListener();
   private volatile EngineSinks sole;
@@ -41,7 +41,7 @@ final class LogRouter extends UnsynchronizedAppenderBase<ILoggingEvent> {
   private boolean levelSetByUs;
 
   private LogRouter(LoggerContext context) {
-    this.context = context;
+    this.loggerContext = context;
     setContext(context);
     setName(NAME);
   }
@@ -75,7 +75,7 @@ final class LogRouter extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
   private void attach() {
     start();
-    Logger kiwi = context.getLogger(LOGGER);
+    Logger kiwi = loggerContext.getLogger(LOGGER);
     // Engine INFO lines are its operational log; if the application never set a level for us,
     // inheriting a DEBUG root would put a line per put() into the engine file. An explicit level
     // in the application's config wins.
@@ -84,12 +84,12 @@ final class LogRouter extends UnsynchronizedAppenderBase<ILoggingEvent> {
       levelSetByUs = true;
     }
     kiwi.addAppender(this);
-    context.addListener(resetListener);
+    loggerContext.addListener(resetListener);
   }
 
   private void detach() {
-    context.removeListener(resetListener);
-    Logger kiwi = context.getLogger(LOGGER);
+    loggerContext.removeListener(resetListener);
+    Logger kiwi = loggerContext.getLogger(LOGGER);
     kiwi.detachAppender(this);
     if (levelSetByUs && kiwi.getLevel() == Level.INFO) {
       kiwi.setLevel(null);
@@ -121,6 +121,8 @@ final class LogRouter extends UnsynchronizedAppenderBase<ILoggingEvent> {
     public void onStart(LoggerContext ctx) {}
 
     @Override
+    // The router's class lock: the one register/unregister hold (static synchronized).
+    @SuppressWarnings("LockOnNonEnclosingClassLiteral")
     public void onReset(LoggerContext ctx) {
       synchronized (LogRouter.class) {
         if (!sinks.isEmpty()) {

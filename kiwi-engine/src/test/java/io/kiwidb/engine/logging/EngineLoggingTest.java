@@ -122,8 +122,8 @@ class EngineLoggingTest {
     b.close();
     List<String> linesA = Files.readAllLines(a.logFile().orElseThrow());
     List<String> linesB = Files.readAllLines(b.logFile().orElseThrow());
-    assertEquals(2 * perThread, linesA.stream().filter(l -> l.contains("line of A")).count());
-    assertEquals(2 * perThread, linesB.stream().filter(l -> l.contains("line of B")).count());
+    assertEquals(2L * perThread, linesA.stream().filter(l -> l.contains("line of A")).count());
+    assertEquals(2L * perThread, linesB.stream().filter(l -> l.contains("line of B")).count());
     assertTrue(linesA.stream().noneMatch(l -> l.contains("line of B")));
     assertTrue(linesB.stream().noneMatch(l -> l.contains("line of A")));
   }

@@ -32,10 +32,10 @@ final class ManifestReader {
    * @param records the complete, checksum-verified records in file order
    * @param tornTailOffset where the dropped torn tail begins, or -1 if the file ends cleanly
    */
-  record Contents(List<Record> records, long tornTailOffset) {}
+  record Contents(List<EditRecord> records, long tornTailOffset) {}
 
   /** One record's payload and the offset of its header. */
-  record Record(long offset, byte[] payload) {}
+  record EditRecord(long offset, byte[] payload) {}
 
   private ManifestReader() {}
 
@@ -72,7 +72,7 @@ final class ManifestReader {
     if (p != null) {
       throw new CorruptionException(name, p.offset(), p.detail());
     }
-    List<Record> records = new ArrayList<>();
+    List<EditRecord> records = new ArrayList<>();
     int pos = ManifestFormat.HEADER_SIZE;
     while (pos < data.length) {
       int left = data.length - pos;
@@ -99,7 +99,7 @@ final class ManifestReader {
       }
       byte[] payload = new byte[len];
       System.arraycopy(data, payloadAt, payload, 0, len);
-      records.add(new Record(pos, payload));
+      records.add(new EditRecord(pos, payload));
       pos = payloadAt + len;
     }
     return new Contents(records, -1);

@@ -1,5 +1,7 @@
 package io.kiwidb.sstable.manifest;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+
 /**
  * A pinned {@link Version}: while it is open, none of the version's table files is deleted. Get one
  * from {@link VersionSet#acquire()} and close it when done, typically with try-with-resources (or
@@ -17,7 +19,9 @@ package io.kiwidb.sstable.manifest;
 public final class VersionRef implements AutoCloseable {
   private final VersionSet owner;
   private final Version version;
-  private boolean closed; // guarded by this
+
+  @GuardedBy("this")
+  private boolean closed;
 
   VersionRef(VersionSet owner, Version version) {
     this.owner = owner;

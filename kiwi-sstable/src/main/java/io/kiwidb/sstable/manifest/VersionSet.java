@@ -1,5 +1,6 @@
 package io.kiwidb.sstable.manifest;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.kiwidb.api.CorruptionException;
 import io.kiwidb.api.KiwiIOException;
 import io.kiwidb.api.spi.FileSystem;
@@ -91,17 +92,23 @@ public final class VersionSet implements AutoCloseable {
   private final long orphanBound;
   private final ReentrantLock applyLock = new ReentrantLock();
 
-  // Guarded by applyLock.
+  @GuardedBy("applyLock")
   private ManifestWriter manifest;
+
+  @GuardedBy("applyLock")
   private IOException failure;
 
   // Written under applyLock (and the monitor, for current); readable without it.
   private volatile long lastSequence;
   private volatile long logNumber;
 
-  // Guarded by this.
+  @GuardedBy("this")
   private Version current;
+
+  @GuardedBy("this")
   private final Map<Long, Integer> liveVersionsPerFile = new HashMap<>();
+
+  @GuardedBy("this")
   private boolean closed;
 
   private volatile Set<Long> orphansDeletedAtOpen = Set.of();
@@ -230,7 +237,7 @@ public final class VersionSet implements AutoCloseable {
     long last = 0;
     long log = 0;
     long lastOffset = ManifestFormat.HEADER_SIZE;
-    for (ManifestReader.Record r : contents.records()) {
+    for (ManifestReader.EditRecord r : contents.records()) {
       lastOffset = r.offset();
       try {
         VersionEdit e = VersionEdit.decode(r.payload(), 0, r.payload().length);
@@ -423,6 +430,7 @@ public final class VersionSet implements AutoCloseable {
   }
 
   /** Starts a new manifest whose snapshot already includes the edit being logged. */
+  @GuardedBy("applyLock")
   private void roll(Version version, long last, long log) throws IOException {
     long number = nextFileNumber.getAndIncrement();
     ManifestWriter writer = null;
@@ -493,7 +501,8 @@ public final class VersionSet implements AutoCloseable {
     return current().l0Count();
   }
 
-  /** Adds one reference. Monitor held. */
+  /** Adds one reference. */
+  @GuardedBy("this")
   private void ref(Version v) {
     if (v.refs++ == 0) {
       for (long n : v.fileNumbers()) {
@@ -502,7 +511,8 @@ public final class VersionSet implements AutoCloseable {
     }
   }
 
-  /** Drops one reference; returns the files that became obsolete. Monitor held. */
+  /** Drops one reference; returns the files that became obsolete. */
+  @GuardedBy("this")
   private List<TableMeta> unref(Version v) {
     if (v.refs <= 0) {
       throw new IllegalStateException("version released more often than acquired");

@@ -1,5 +1,6 @@
 package io.kiwidb.sstable.compress;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class CompressorTest {
 
   @Test
   void lz4ShrinksRepetitiveData() {
-    byte[] src = "the quick brown fox jumps over the lazy dog ".repeat(100).getBytes();
+    byte[] src = "the quick brown fox jumps over the lazy dog ".repeat(100).getBytes(UTF_8);
     byte[] packed = new Lz4Compressor().compress(src, 0, src.length);
     assertTrue(packed.length < src.length / 10, "packed to " + packed.length);
   }

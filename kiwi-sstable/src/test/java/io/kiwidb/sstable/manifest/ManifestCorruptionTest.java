@@ -103,7 +103,7 @@ class ManifestCorruptionTest {
     byte[] good = files.get(ROOT.resolve(manifestName));
     List<Long> recordEnds = new ArrayList<>();
     ManifestReader.Contents all = ManifestReader.parse(manifestName, good, 1);
-    for (ManifestReader.Record r : all.records()) {
+    for (ManifestReader.EditRecord r : all.records()) {
       recordEnds.add(r.offset() + ManifestFormat.RECORD_HEADER_SIZE + r.payload().length);
     }
     assertEquals(5, recordEnds.size(), "snapshot + 4 edits");

@@ -1,5 +1,6 @@
 package io.kiwidb.sstable.store;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -73,10 +74,10 @@ class TableStoreTest {
     install(0, put("a", 9, "l0-newer"), InternalEntry.delete(Bytes.utf8("b"), 8));
     assertEquals(2, store.l0Count());
 
-    assertEquals("l0-newer", new String(store.get(Bytes.utf8("a"), 100, null).value()));
-    assertEquals("l0-older", new String(store.get(Bytes.utf8("a"), 6, null).value()));
-    assertEquals("old", new String(store.get(Bytes.utf8("a"), 4, null).value()));
-    assertEquals("deep", new String(store.get(Bytes.utf8("m"), 100, null).value()));
+    assertEquals("l0-newer", new String(store.get(Bytes.utf8("a"), 100, null).value(), UTF_8));
+    assertEquals("l0-older", new String(store.get(Bytes.utf8("a"), 6, null).value(), UTF_8));
+    assertEquals("old", new String(store.get(Bytes.utf8("a"), 4, null).value(), UTF_8));
+    assertEquals("deep", new String(store.get(Bytes.utf8("m"), 100, null).value(), UTF_8));
     assertTrue(store.get(Bytes.utf8("b"), 100, null).isTombstone());
     assertNull(store.get(Bytes.utf8("zz"), 100, null));
   }
@@ -87,7 +88,7 @@ class TableStoreTest {
     install(0, put("k", 7, "v7"));
     List<LookupTrace.Step> steps = new ArrayList<>();
     InternalEntry hit = store.get(Bytes.utf8("k"), 5, steps);
-    assertEquals("v1", new String(hit.value()));
+    assertEquals("v1", new String(hit.value(), UTF_8));
     assertEquals(List.of("L0", "L1"), steps.stream().map(LookupTrace.Step::layer).toList());
     assertEquals(LookupTrace.Answer.ABSENT, steps.get(0).answer());
     assertEquals(LookupTrace.FilterAnswer.MAYBE, steps.get(0).filter());
