@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** kiwi-engine's descriptor: nothing exported to applications; Guice, Jackson, logback inside. */
@@ -47,10 +46,7 @@ class EngineModuleDescriptorTest {
 
   @Test
   void requiresTheLibrariesItConfines() {
-    Set<String> requires =
-        module.getDescriptor().requires().stream()
-            .map(ModuleDescriptor.Requires::name)
-            .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> requires = ModuleDescriptors.runtimeRequires(module);
     assertEquals(
         new TreeSet<>(
             Set.of(

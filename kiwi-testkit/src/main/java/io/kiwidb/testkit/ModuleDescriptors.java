@@ -13,6 +13,7 @@ import java.lang.module.ModuleDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -87,5 +88,19 @@ public final class ModuleDescriptors {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The modules {@code module} needs at run time, sorted: its {@code requires} without the {@code
+   * requires static} ones (compile-time annotations such as {@code @GuardedBy}).
+   */
+  public static SortedSet<String> runtimeRequires(Module module) {
+    SortedSet<String> names = new TreeSet<>();
+    for (ModuleDescriptor.Requires r : module.getDescriptor().requires()) {
+      if (!r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)) {
+        names.add(r.name());
+      }
+    }
+    return names;
   }
 }
