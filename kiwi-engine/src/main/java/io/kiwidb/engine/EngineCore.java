@@ -1,5 +1,6 @@
 package io.kiwidb.engine;
 
+import io.kiwidb.api.BackgroundErrorException;
 import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.DiskListing;
 import io.kiwidb.api.EngineStats;
@@ -11,6 +12,7 @@ import io.kiwidb.api.ScanOptions;
 import io.kiwidb.api.Snapshot;
 import io.kiwidb.api.TableDetail;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteStallException;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
@@ -172,6 +174,15 @@ final class EngineCore {
       long start = mayWait ? System.nanoTime() : 0;
       try {
         mems.awaitRoom();
+      } catch (WriteStallException e) {
+        // The queue never drained because the flush pipeline failed: say that, not "stalled".
+        Throwable error = backgroundError;
+        if (error != null) {
+          BackgroundErrorException refused = LsmEngine.background(call, error);
+          refused.addSuppressed(e);
+          throw refused;
+        }
+        throw e;
       } finally {
         if (mayWait) {
           counters.stallNanos.add(System.nanoTime() - start);

@@ -140,6 +140,26 @@ class CountersAndErrorsTest extends EngineFixture {
   }
 
   @Test
+  @DisplayName(
+      "background error: a writer already waiting for the flush pipeline when it fails is told"
+          + " so (BackgroundErrorException, not a stall)")
+  void aWaitingWriterLearnsOfTheBackgroundError() throws Exception {
+    open(
+        Map.of(
+            "max_memtable_entries", 1, "immutable_queue_max_len", 1, "backpressure_timeout", 0.5));
+    fs.holdSyncs(ObservedFileSystem.under(sstDir()));
+    engine.put(b("a"), b("1")); // frozen; its flush waits in a held sync
+    engine.put(b("b"), b("2")); // the active memtable is full and the queue too
+    CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> engine.put(b("c"), b("3")));
+    Thread.sleep(100);
+    fs.failWrites(ObservedFileSystem.under(sstDir()));
+    fs.releaseSyncs(); // the held flush now fails
+    ExecutionException e = assertThrows(ExecutionException.class, waiting::get);
+    assertInstanceOf(BackgroundErrorException.class, e.getCause());
+    assertTrue(e.getCause().getMessage().contains("injected failure"), e.getCause().getMessage());
+  }
+
+  @Test
   @DisplayName("async: a write's future completes only once the WAL fsync is done (always mode)")
   void asyncFutureWaitsForTheFsync() throws Exception {
     open(Map.of("wal_sync_mode", "always"));

@@ -121,8 +121,8 @@ final class ObservedFileSystem implements FileSystem {
 
       @Override
       public void sync() throws IOException {
-        checkFailure("sync", file);
         awaitRelease(file);
+        checkFailure("sync", file);
         record("sync", file);
         f.sync();
       }
