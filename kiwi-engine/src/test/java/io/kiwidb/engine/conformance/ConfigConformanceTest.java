@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.InvalidConfigException;
 import io.kiwidb.api.KiwiIOException;
+import io.kiwidb.engine.EngineTestHooks;
 import io.kiwidb.engine.LsmEngine;
 import io.kiwidb.engine.config.ConfigKey;
 import io.kiwidb.engine.config.ConfigKeys;
@@ -72,6 +73,48 @@ class ConfigConformanceTest extends EngineFixture {
     assertTrue(engine.updateConfig("max_memtable_entries", 2).appliedLive());
     engine.put(b("b"), b("2"));
     assertNotEquals(active, engine.stats().activeTableId(), "frozen at the new limit");
+  }
+
+  @Test
+  @DisplayName(
+      "update_config: worker counts apply live (flush_max_workers, compaction_max_workers)")
+  void workerCountsApplyLive() {
+    open(Map.of("flush_max_workers", 1, "compaction_max_workers", 1));
+    String id = EngineTestHooks.engineId(engine);
+    assertEquals(1, threads("kiwi-flush-" + id + "-"));
+    engine.updateConfig("flush_max_workers", 3);
+    engine.updateConfig("compaction_max_workers", 2);
+    assertEquals(3, threads("kiwi-flush-" + id + "-"));
+    assertEquals(2, threads("kiwi-compaction-" + id + "-"));
+    engine.updateConfig("flush_max_workers", 1);
+    await("surplus flush workers to retire", () -> threads("kiwi-flush-" + id + "-") == 1);
+  }
+
+  private static long threads(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+        .count();
+  }
+
+  @Test
+  @DisplayName("update_config: cache sizes apply live (0 turns the block caches off)")
+  void cacheSizesApplyLive() {
+    open();
+    engine.put(b("a"), b("1"));
+    engine.flush();
+    awaitFlushed(1);
+    engine.get(b("a"));
+    long hits = engine.stats().counters().blockCacheHits();
+    engine.get(b("a"));
+    assertTrue(engine.stats().counters().blockCacheHits() > hits, "cached");
+    engine.updateConfig("cache_data_entry_limit", 0);
+    engine.updateConfig("cache_index_entry_limit", 0);
+    engine.updateConfig("cache_bloom_entry_limit", 0);
+    long before = engine.stats().counters().blockCacheHits();
+    engine.get(b("a"));
+    engine.get(b("a"));
+    assertEquals(before, engine.stats().counters().blockCacheHits(), "no cache, no hits");
+    assertEquals("1", get("a"));
   }
 
   @Test
