@@ -2,9 +2,11 @@ package io.kiwidb.engine.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kiwidb.api.AsyncStorageEngine;
 import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.ScanOptions;
 import io.kiwidb.api.WriteBatch;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -210,5 +213,18 @@ class CloseConformanceTest extends EngineFixture {
       assertTrue(e.getMessage().contains("engine at " + root + " is closed"), e.getMessage());
     }
     assertEquals(root, engine.dataRoot(), "the data_root property still answers");
+  }
+
+  @Test
+  @DisplayName("_check_closed: an async view kept past close hands out failed futures")
+  void anAsyncViewKeptPastCloseFailsClearly() {
+    open();
+    AsyncStorageEngine async = engine.async();
+    engine.close();
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> async.put(b("a"), b("1")).get());
+    assertInstanceOf(EngineClosedException.class, e.getCause());
+    assertTrue(e.getCause().getMessage().contains("put failed"), e.getCause().getMessage());
+    assertThrows(ExecutionException.class, () -> async.get(b("a")).get());
   }
 }
