@@ -56,12 +56,7 @@ class CloseConformanceTest extends EngineFixture {
             "SSTables closed",
             "Log server stopping",
             "Shutdown complete");
-    int previous = -1;
-    for (String step : order) {
-      int at = logs.indexOf(step);
-      assertTrue(at > previous, step + " out of order in " + logs.messages());
-      previous = at;
-    }
+    logs.assertInOrder(order);
     assertEquals("Shutdown complete", logs.messages().get(logs.messages().size() - 1));
   }
 

@@ -5,18 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiwidb.api.KiwiException;
+import io.kiwidb.engine.ChildJvm;
 import io.kiwidb.engine.LsmEngine;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -83,28 +77,10 @@ class LockConformanceTest {
   }
 
   private static BufferedReader reader(Process p) {
-    return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    return ChildJvm.stdout(p);
   }
 
-  /** Starts {@link EngineLockChild} in a child JVM, everything of ours on its class path. */
   private static Process start(String mode, Path root) throws IOException {
-    Set<String> cp = new LinkedHashSet<>();
-    cp.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-    cp.add(Path.of("target", "classes").toAbsolutePath().toString());
-    for (String prop : new String[] {"jdk.module.path", "java.class.path"}) {
-      String v = System.getProperty(prop);
-      if (v != null && !v.isEmpty()) {
-        cp.addAll(List.of(v.split(File.pathSeparator)));
-      }
-    }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Dguice_bytecode_gen_option=DISABLED");
-    cmd.add("-cp");
-    cmd.add(String.join(File.pathSeparator, cp));
-    cmd.add(EngineLockChild.class.getName());
-    cmd.add(mode);
-    cmd.add(root.toString());
-    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return ChildJvm.start(EngineLockChild.class, mode, root.toString());
   }
 }

@@ -103,6 +103,23 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
     return i;
   }
 
+  /**
+   * Asserts that each message occurs, each first occurrence after the previous one's.
+   *
+   * @return where the last one is
+   */
+  int assertInOrder(List<String> steps) {
+    int previous = -1;
+    for (String step : steps) {
+      int at = indexOf(step);
+      if (at <= previous) {
+        throw new AssertionError(step + " out of order in " + messages());
+      }
+      previous = at;
+    }
+    return previous;
+  }
+
   @Override
   public void close() {
     kiwi.detachAppender(this);

@@ -43,12 +43,7 @@ class OpenConformanceTest extends EngineFixture {
             "SSTables loaded",
             "WAL opened",
             "Startup complete");
-    int previous = -1;
-    for (String step : order) {
-      int at = logs.indexOf(step);
-      assertTrue(at > previous, step + " out of order in " + logs.messages());
-      previous = at;
-    }
+    int previous = logs.assertInOrder(order);
     assertEquals(previous, logs.messages().size() - 1, "Startup complete is the last line");
   }
 
