@@ -2,17 +2,22 @@ package io.kiwidb.engine.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kiwidb.api.KiwiDb;
 import io.kiwidb.api.KiwiException;
+import io.kiwidb.api.StorageEngine;
 import io.kiwidb.engine.LsmEngine;
 import io.kiwidb.engine.config.ConfigKeys;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The reference page's {@code LSMEngine.open}, step by step, as the log lines show it. */
 class OpenConformanceTest extends EngineFixture {
@@ -178,6 +183,18 @@ class OpenConformanceTest extends EngineFixture {
         e.getMessage().contains(root + " is in use by another kiwi-db engine"), e.getMessage());
     engine.put(b("a"), b("1"));
     assertEquals("1", get("a"), "the first engine is unharmed");
+  }
+
+  @Test
+  @DisplayName("open: KiwiDb.open(data_root) reaches LsmEngine through ServiceLoader")
+  void kiwiDbOpenFindsThisEngine(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("config.json"), "{\"log_broadcast_enabled\": false}");
+    try (StorageEngine db = KiwiDb.open(dir)) {
+      assertInstanceOf(LsmEngine.class, db);
+      db.put(b("k"), b("v"));
+      assertEquals("v", s(db.get(b("k")).orElseThrow()));
+    }
+    assertTrue(Files.isRegularFile(dir.resolve("logs/kiwidb.log")));
   }
 
   @Test
