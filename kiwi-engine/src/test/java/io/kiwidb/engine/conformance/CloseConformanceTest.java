@@ -100,6 +100,11 @@ class CloseConformanceTest extends EngineFixture {
             .getLevel()
             .toString());
     assertTrue(logs.messages().contains("Shutdown complete"));
+    String abandoned = "Flush abandoned at close; the memtable stays in the WAL";
+    await("the interrupted flush to give up", () -> logs.messages().contains(abandoned));
+    assertFalse(
+        logs.messages().contains("Background error; writes are refused until reopen"),
+        "an abandoned flush is not a store failure");
     fs.releaseSyncs();
     engine = LsmEngine.open(fs, root, null);
     assertEquals("1", get("a"), "replayed from the WAL");
