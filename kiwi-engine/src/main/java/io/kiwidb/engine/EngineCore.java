@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * at once, and in log order.
  *
  * <p>Lock order: the WAL's write lock (held by the leader during {@code applyCommitted}) before the
- * memtable write lock. {@link #flush()} takes only the memtable lock, so a freeze from there asks
- * the next commit to roll the WAL segment instead of rolling it itself.
+ * memtable write lock. {@link #flush()} freezes under the memtable lock alone and rolls the WAL
+ * segment after releasing it (unless a commit got there first).
  *
  * <h2>Read path</h2>
  *
@@ -77,7 +77,13 @@ final class EngineCore {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long visibleSeq;
   private volatile Throwable backgroundError;
-  private volatile boolean rollPending;
+
+  /**
+   * Set by each freeze: the WAL segment must be rolled, so the frozen memtable's records end a
+   * segment that can be deleted once it is flushed. Whoever clears it (the next commit, or {@link
+   * #flush()} itself) does the roll, so one freeze rolls once.
+   */
+  private final AtomicBoolean rollPending = new AtomicBoolean();
 
   /**
    * How long close waits for the flush pipeline (the reference's 30 s). Not a config key: only
@@ -212,8 +218,7 @@ final class EngineCore {
     try {
       visibleSeq = addBatch(mems, firstSeq, batch, 0);
       mems.maybeFreeze();
-      if (rollPending) {
-        rollPending = false;
+      if (rollPending.compareAndSet(true, false)) {
         wal.rollSegment();
       }
     } finally {
@@ -241,7 +246,7 @@ final class EngineCore {
 
   /** Called by the memtable set under its write lock whenever a memtable is frozen. */
   void onFreeze(FrozenMemTable frozen) {
-    rollPending = true;
+    rollPending.set(true);
     log.atInfo()
         .setMessage("MemTable frozen")
         .addKeyValue("snapshot_id", frozen.snapshotId())
@@ -266,6 +271,12 @@ final class EngineCore {
     if (frozen.isEmpty()) {
       log.info("Engine FLUSH skipped (empty memtable)");
       return false;
+    }
+    // Roll the WAL now rather than at the next write, which would otherwise land in the frozen
+    // memtable's segment and keep it alive until the following flush. Outside the memtable lock:
+    // the WAL's lock comes first in the lock order.
+    if (rollPending.compareAndSet(true, false)) {
+      parts.wal.rollSegment();
     }
     log.atInfo()
         .setMessage("Engine FLUSH queued")
