@@ -31,7 +31,9 @@ import java.util.Optional;
  *
  * <p>Logging: each call that may log runs inside the engine's log scope (its id in the MDC), so its
  * lines, and those of the WAL group it leads, reach this engine's log file and broadcast stream
- * even when several engines share the JVM (see {@code docs/logging.md}).
+ * even when several engines share the JVM (see {@code docs/logging.md}). Point reads do not: they
+ * log nothing in normal operation, and the scope's thread-local updates would be a noticeable share
+ * of a memtable hit.
  *
  * <p>Thread safety: every public method may be called from any thread. Writes go through the WAL's
  * group commit; reads take no lock.
@@ -106,27 +108,17 @@ public final class LsmEngine implements StorageEngine {
 
   @Override
   public Optional<byte[]> get(byte[] key) {
-    EngineLogging.Scope scope = core.logScope();
-    try {
-      core.checkOpen("get");
-      Limits.checkKey(key);
-      return core.get(key, core.visibleSequence());
-    } finally {
-      scope.close();
-    }
+    core.checkOpen("get");
+    Limits.checkKey(key);
+    return core.get(key, core.visibleSequence());
   }
 
   @Override
   public Optional<byte[]> get(byte[] key, Snapshot snapshot) {
-    EngineLogging.Scope scope = core.logScope();
-    try {
-      core.checkOpen("get");
-      Limits.checkKey(key);
-      Objects.requireNonNull(snapshot, "snapshot");
-      return core.get(key, snapshot.sequence());
-    } finally {
-      scope.close();
-    }
+    core.checkOpen("get");
+    Limits.checkKey(key);
+    Objects.requireNonNull(snapshot, "snapshot");
+    return core.get(key, snapshot.sequence());
   }
 
   @Override
