@@ -10,8 +10,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import io.kiwidb.engine.EngineTestHooks;
 import io.kiwidb.engine.LsmEngine;
+import io.kiwidb.engine.logging.EngineLogging;
+import io.kiwidb.engine.logging.LoggingOptions;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -64,6 +67,33 @@ class LoggingConformanceTest {
       assertTrue(log.contains(line), line + " missing from\n" + log);
     }
     assertTrue(log.contains("log_file=\"" + root.resolve("logs/kiwidb.log") + "\""), log);
+  }
+
+  @Test
+  @DisplayName("logging: kiwidb.log rolls (here at 1 KiB) into logs/kiwidb.<date>.<i>.log.gz")
+  void theLogFileRolls() throws IOException {
+    Path logs = tmp.resolve("rolling/logs");
+    Files.createDirectories(logs);
+    LoggingOptions small = new LoggingOptions(true, false, 0, 16, 1, 1024, 7, 1L << 20);
+    org.slf4j.Logger log = LoggerFactory.getLogger("io.kiwidb.conformance.Rolling");
+    try (EngineLogging logging =
+        EngineLogging.start(logs, EngineLogging.newEngineId(logs.getParent()), small)) {
+      for (int i = 0; i < 200; i++) {
+        int n = i;
+        logging.run(() -> log.info("line {} {}", n, "x".repeat(100)));
+      }
+    }
+    EngineFixture.await(
+        "a rolled, compressed log file",
+        () -> {
+          try (var files = Files.list(logs)) {
+            return files.anyMatch(
+                f -> f.getFileName().toString().matches("kiwidb\\..+\\.log\\.gz"));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+    assertTrue(Files.size(logs.resolve("kiwidb.log")) < 4096, "the live file was started anew");
   }
 
   @Test
