@@ -260,6 +260,7 @@ final class EngineCore {
   }
 
   boolean flush() {
+    log.info("Engine FLUSH (manual) requested");
     MemTableSet mems = parts.memTables;
     Optional<FrozenMemTable> frozen;
     mems.writeLock().lock();

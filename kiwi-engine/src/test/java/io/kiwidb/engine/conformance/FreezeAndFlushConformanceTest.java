@@ -119,7 +119,8 @@ class FreezeAndFlushConformanceTest extends EngineFixture {
     open();
     assertFalse(engine.flush());
     assertEquals(0, engine.stats().immutableQueueLen());
-    assertTrue(logs.messages().contains("Engine FLUSH skipped (empty memtable)"));
+    logs.assertInOrder(
+        List.of("Engine FLUSH (manual) requested", "Engine FLUSH skipped (empty memtable)"));
   }
 
   @Test
@@ -137,6 +138,7 @@ class FreezeAndFlushConformanceTest extends EngineFixture {
     assertNotEquals(active, st.activeTableId());
     assertEquals(st.immutableSnapshots().get(0), logs.kv("Engine FLUSH queued").get("snapshot_id"));
     assertEquals("1", logs.kv("Engine FLUSH queued").get("entry_count"));
+    logs.assertInOrder(List.of("Engine FLUSH (manual) requested", "Engine FLUSH queued"));
     fs.releaseSyncs();
     awaitFlushed(1);
   }
