@@ -6,11 +6,17 @@ import io.kiwidb.api.WriteBatch;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * The asynchronous view: each call runs the blocking operation on the engine's async executor, so a
  * write's future completes when the write is durable under the current sync mode (the blocking call
  * returns only then). Writers submitted together still share WAL fsyncs through group commit.
+ *
+ * <p>A view kept past {@code close()} hands out futures that fail with {@link
+ * io.kiwidb.api.EngineClosedException}, like every other call after close (the executor is gone by
+ * then and would otherwise throw {@link RejectedExecutionException} at the caller).
  *
  * <p>Thread safety: as the engine.
  */
@@ -23,32 +29,55 @@ final class AsyncView implements AsyncStorageEngine {
     this.executor = executor;
   }
 
+  private <T> CompletableFuture<T> submit(String call, Supplier<T> task) {
+    try {
+      return CompletableFuture.supplyAsync(task, executor);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(LsmEngine.closed(engine.dataRoot(), call));
+    }
+  }
+
   @Override
   public CompletableFuture<Void> put(byte[] key, byte[] value) {
     byte[] k = key.clone();
     byte[] v = value.clone();
-    return CompletableFuture.runAsync(() -> engine.put(k, v), executor);
+    return submit(
+        "put",
+        () -> {
+          engine.put(k, v);
+          return null;
+        });
   }
 
   @Override
   public CompletableFuture<Optional<byte[]>> get(byte[] key) {
     byte[] k = key.clone();
-    return CompletableFuture.supplyAsync(() -> engine.get(k), executor);
+    return submit("get", () -> engine.get(k));
   }
 
   @Override
   public CompletableFuture<Void> delete(byte[] key) {
     byte[] k = key.clone();
-    return CompletableFuture.runAsync(() -> engine.delete(k), executor);
+    return submit(
+        "delete",
+        () -> {
+          engine.delete(k);
+          return null;
+        });
   }
 
   @Override
   public CompletableFuture<Void> write(WriteBatch batch) {
-    return CompletableFuture.runAsync(() -> engine.write(batch), executor);
+    return submit(
+        "write",
+        () -> {
+          engine.write(batch);
+          return null;
+        });
   }
 
   @Override
   public CompletableFuture<Boolean> flush() {
-    return CompletableFuture.supplyAsync(engine::flush, executor);
+    return submit("flush", engine::flush);
   }
 }

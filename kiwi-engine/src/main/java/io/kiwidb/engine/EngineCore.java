@@ -1,5 +1,6 @@
 package io.kiwidb.engine;
 
+import io.kiwidb.api.BackgroundErrorException;
 import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.DiskListing;
 import io.kiwidb.api.EngineStats;
@@ -11,6 +12,7 @@ import io.kiwidb.api.ScanOptions;
 import io.kiwidb.api.Snapshot;
 import io.kiwidb.api.TableDetail;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteStallException;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
@@ -51,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * at once, and in log order.
  *
  * <p>Lock order: the WAL's write lock (held by the leader during {@code applyCommitted}) before the
- * memtable write lock. {@link #flush()} takes only the memtable lock, so a freeze from there asks
- * the next commit to roll the WAL segment instead of rolling it itself.
+ * memtable write lock. {@link #flush()} freezes under the memtable lock alone and rolls the WAL
+ * segment after releasing it (unless a commit got there first).
  *
  * <h2>Read path</h2>
  *
@@ -75,7 +77,19 @@ final class EngineCore {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long visibleSeq;
   private volatile Throwable backgroundError;
-  private volatile boolean rollPending;
+
+  /**
+   * Set by each freeze: the WAL segment must be rolled, so the frozen memtable's records end a
+   * segment that can be deleted once it is flushed. Whoever clears it (the next commit, or {@link
+   * #flush()} itself) does the roll, so one freeze rolls once.
+   */
+  private final AtomicBoolean rollPending = new AtomicBoolean();
+
+  /**
+   * How long close waits for the flush pipeline (the reference's 30 s). Not a config key: only
+   * tests shorten it, to see the timeout path without waiting for it.
+   */
+  private volatile Duration drainTimeout = DRAIN_TIMEOUT;
 
   EngineCore(EngineParts parts, long lastSequence) {
     this.parts = parts;
@@ -160,7 +174,26 @@ final class EngineCore {
     MemTableSet mems = parts.memTables;
     mems.writeLock().lock();
     try {
-      mems.awaitRoom();
+      // Waiting for the flush pipeline to make room is a write stall like an L0 stall, and is
+      // counted with it. Only a full queue can make awaitRoom wait, so only then is it timed.
+      boolean mayWait = mems.queueLength() >= mems.options().immutableQueueMaxLen();
+      long start = mayWait ? System.nanoTime() : 0;
+      try {
+        mems.awaitRoom();
+      } catch (WriteStallException e) {
+        // The queue never drained because the flush pipeline failed: say that, not "stalled".
+        Throwable error = backgroundError;
+        if (error != null) {
+          BackgroundErrorException refused = LsmEngine.background(call, error);
+          refused.addSuppressed(e);
+          throw refused;
+        }
+        throw e;
+      } finally {
+        if (mayWait) {
+          counters.stallNanos.add(System.nanoTime() - start);
+        }
+      }
     } finally {
       mems.writeLock().unlock();
     }
@@ -185,8 +218,7 @@ final class EngineCore {
     try {
       visibleSeq = addBatch(mems, firstSeq, batch, 0);
       mems.maybeFreeze();
-      if (rollPending) {
-        rollPending = false;
+      if (rollPending.compareAndSet(true, false)) {
         wal.rollSegment();
       }
     } finally {
@@ -214,7 +246,7 @@ final class EngineCore {
 
   /** Called by the memtable set under its write lock whenever a memtable is frozen. */
   void onFreeze(FrozenMemTable frozen) {
-    rollPending = true;
+    rollPending.set(true);
     log.atInfo()
         .setMessage("MemTable frozen")
         .addKeyValue("snapshot_id", frozen.snapshotId())
@@ -228,6 +260,7 @@ final class EngineCore {
   }
 
   boolean flush() {
+    log.info("Engine FLUSH (manual) requested");
     MemTableSet mems = parts.memTables;
     Optional<FrozenMemTable> frozen;
     mems.writeLock().lock();
@@ -239,6 +272,12 @@ final class EngineCore {
     if (frozen.isEmpty()) {
       log.info("Engine FLUSH skipped (empty memtable)");
       return false;
+    }
+    // Roll the WAL now rather than at the next write, which would otherwise land in the frozen
+    // memtable's segment and keep it alive until the following flush. Outside the memtable lock:
+    // the WAL's lock comes first in the lock order.
+    if (rollPending.compareAndSet(true, false)) {
+      parts.wal.rollSegment();
     }
     log.atInfo()
         .setMessage("Engine FLUSH queued")
@@ -405,7 +444,7 @@ final class EngineCore {
     }
     log.atInfo().setMessage("Shutdown started").addKeyValue("data_root", parts.dataRoot).log();
     parts.compactions.stop();
-    parts.flushPipeline.stopAndDrain(DRAIN_TIMEOUT);
+    parts.flushPipeline.stopAndDrain(drainTimeout);
     var active = parts.memTables.activeSummary();
     log.atInfo()
         .setMessage("MemTable state at shutdown")
@@ -414,6 +453,18 @@ final class EngineCore {
         .addKeyValue("immutable_queue_len", parts.memTables.queueLength())
         .addKeyValue("seq", visibleSeq)
         .log();
-    parts.closeAll(() -> log.info("Shutdown complete"));
+    int port = logPort();
+    parts.closeAll(
+        () -> {
+          if (port != 0) {
+            log.atInfo().setMessage("Log server stopping").addKeyValue("port", port).log();
+          }
+          log.info("Shutdown complete");
+        });
+  }
+
+  /** Shortens the close drain timeout (tests of the timeout path). */
+  void setDrainTimeout(Duration timeout) {
+    drainTimeout = timeout;
   }
 }

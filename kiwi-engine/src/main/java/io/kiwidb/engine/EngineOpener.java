@@ -79,6 +79,11 @@ final class EngineOpener {
             config.cacheIndexEntryLimit(),
             config.cacheBloomEntryLimit());
     parts.tables = TableStore.open(fs, parts.dataRoot, config.maxLevels() + 1, cache);
+    log.atInfo()
+        .setMessage("SSTables loaded")
+        .addKeyValue("l0_sstables", parts.tables.l0Count())
+        .addKeyValue("tables_last_seq", parts.tables.versions().lastSequence())
+        .log();
     parts.tableOptions =
         tableOptions(
             config,

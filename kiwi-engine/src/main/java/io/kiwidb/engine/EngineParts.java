@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The components of one open engine, and the order they close in: the reverse of opening, so the
- * WAL is synced and closed before the tables, and logging (with its broadcast server) stops last,
- * after the lock is released, so the whole shutdown is logged and broadcast.
+ * WAL is synced and closed before the tables; then logging (with its broadcast server) stops, so
+ * the whole shutdown is logged and broadcast; the lock is released last of all.
  *
  * <p>Thread safety: the fields are set once while the engine opens, before any other thread sees
  * this object (the engine's threads start after them); the components themselves are thread-safe.

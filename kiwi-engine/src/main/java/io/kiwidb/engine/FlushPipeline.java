@@ -73,24 +73,37 @@ final class FlushPipeline {
   private void run(int id) {
     try {
       FrozenMemTable m;
-      while (!pool.retired(id) && (m = claim()) != null) {
+      while ((m = claim(id)) != null) {
         TableMeta table = build(m);
         install(m, table);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
+      if (stopping && Thread.currentThread().isInterrupted()) {
+        // close() stopped waiting and interrupted this flush: not a fault of the store, and the
+        // memtable is still in the WAL, so no background error (which would read as one).
+        log.atWarn()
+            .setMessage("Flush abandoned at close; the memtable stays in the WAL")
+            .addKeyValue("error", t.toString())
+            .log();
+        return;
+      }
       core.setBackgroundError("flush", t);
       wake();
     }
   }
 
-  /** The oldest unclaimed memtable; waits for one; null once stopping with nothing left. */
-  private FrozenMemTable claim() throws InterruptedException {
+  /**
+   * The oldest unclaimed memtable; waits for one; null once stopping with nothing left, or when
+   * this worker is surplus after {@code flush_max_workers} was lowered (checked while idle too, so
+   * a surplus worker leaves at once instead of taking one more job first).
+   */
+  private FrozenMemTable claim(int id) throws InterruptedException {
     pool.lock.lock();
     try {
       while (true) {
-        if (core.backgroundError() != null) {
+        if (core.backgroundError() != null || pool.retired(id)) {
           return null;
         }
         for (FrozenMemTable m : core.memTables().immutables()) {

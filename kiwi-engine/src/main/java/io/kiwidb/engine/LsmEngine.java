@@ -17,6 +17,7 @@ import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.TableDetail;
 import io.kiwidb.api.WriteBatch;
 import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.engine.logging.EngineLogging;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,12 @@ import java.util.Optional;
  * The kiwi-db engine: the reference {@code LSMEngine} in Java. See {@link StorageEngine} for the
  * contract; this class holds the lifecycle (open, close) and hands each call to the part that does
  * the work.
+ *
+ * <p>Logging: each call that may log runs inside the engine's log scope (its id in the MDC), so its
+ * lines, and those of the WAL group it leads, reach this engine's log file and broadcast stream
+ * even when several engines share the JVM (see {@code docs/logging.md}). Point reads do not: they
+ * log nothing in normal operation, and the scope's thread-local updates would be a noticeable share
+ * of a memtable hit.
  *
  * <p>Thread safety: every public method may be called from any thread. Writes go through the WAL's
  * group commit; reads take no lock.
@@ -62,25 +69,40 @@ public final class LsmEngine implements StorageEngine {
 
   @Override
   public void put(byte[] key, byte[] value) {
-    core.checkWritable("put");
-    Limits.checkKey(key);
-    Limits.checkValue(value);
-    core.write(List.of(new WriteBatch.Operation(false, key.clone(), value.clone())), "put");
+    EngineLogging.Scope scope = core.logScope();
+    try {
+      core.checkWritable("put");
+      Limits.checkKey(key);
+      Limits.checkValue(value);
+      core.write(List.of(new WriteBatch.Operation(false, key.clone(), value.clone())), "put");
+    } finally {
+      scope.close();
+    }
   }
 
   @Override
   public void delete(byte[] key) {
-    core.checkWritable("delete");
-    Limits.checkKey(key);
-    core.write(List.of(new WriteBatch.Operation(true, key.clone(), null)), "delete");
+    EngineLogging.Scope scope = core.logScope();
+    try {
+      core.checkWritable("delete");
+      Limits.checkKey(key);
+      core.write(List.of(new WriteBatch.Operation(true, key.clone(), null)), "delete");
+    } finally {
+      scope.close();
+    }
   }
 
   @Override
   public void write(WriteBatch batch) {
-    Objects.requireNonNull(batch, "batch");
-    core.checkWritable("write");
-    if (!batch.isEmpty()) {
-      core.write(batch.operations(), "write");
+    EngineLogging.Scope scope = core.logScope();
+    try {
+      Objects.requireNonNull(batch, "batch");
+      core.checkWritable("write");
+      if (!batch.isEmpty()) {
+        core.write(batch.operations(), "write");
+      }
+    } finally {
+      scope.close();
     }
   }
 
@@ -101,14 +123,24 @@ public final class LsmEngine implements StorageEngine {
 
   @Override
   public boolean flush() {
-    core.checkWritable("flush");
-    return core.flush();
+    EngineLogging.Scope scope = core.logScope();
+    try {
+      core.checkWritable("flush");
+      return core.flush();
+    } finally {
+      scope.close();
+    }
   }
 
   @Override
   public ConfigChange updateConfig(String key, Object value) {
-    core.checkOpen("updateConfig");
-    return core.updateConfig(key, value);
+    EngineLogging.Scope scope = core.logScope();
+    try {
+      core.checkOpen("updateConfig");
+      return core.updateConfig(key, value);
+    } finally {
+      scope.close();
+    }
   }
 
   @Override
@@ -140,16 +172,26 @@ public final class LsmEngine implements StorageEngine {
 
   @Override
   public TableDetail showDisk(String fileId) {
-    core.checkOpen("showDisk");
-    Objects.requireNonNull(fileId, "fileId");
-    return core.showDisk(fileId);
+    EngineLogging.Scope scope = core.logScope();
+    try {
+      core.checkOpen("showDisk");
+      Objects.requireNonNull(fileId, "fileId");
+      return core.showDisk(fileId);
+    } finally {
+      scope.close();
+    }
   }
 
   @Override
   public LookupTrace trace(byte[] key) {
-    core.checkOpen("trace");
-    Limits.checkKey(key);
-    return core.trace(key);
+    EngineLogging.Scope scope = core.logScope();
+    try {
+      core.checkOpen("trace");
+      Limits.checkKey(key);
+      return core.trace(key);
+    } finally {
+      scope.close();
+    }
   }
 
   @Override
@@ -160,8 +202,13 @@ public final class LsmEngine implements StorageEngine {
 
   @Override
   public KiwiIterator iterator(ScanOptions options) {
-    core.checkOpen("iterator");
-    return core.iterator(Objects.requireNonNull(options, "options"));
+    EngineLogging.Scope scope = core.logScope();
+    try {
+      core.checkOpen("iterator");
+      return core.iterator(Objects.requireNonNull(options, "options"));
+    } finally {
+      scope.close();
+    }
   }
 
   @Override
@@ -188,12 +235,22 @@ public final class LsmEngine implements StorageEngine {
 
   @Override
   public void close() {
-    core.close();
+    EngineLogging.Scope scope = core.logScope();
+    try {
+      core.close();
+    } finally {
+      scope.close();
+    }
   }
 
   /** Whether the engine refuses writes after a background failure (for tests and the CLI). */
   public Optional<Throwable> backgroundError() {
     return Optional.ofNullable(core.backgroundError());
+  }
+
+  /** The running core, for tests in this package that need to reach past the API. */
+  EngineCore core() {
+    return core;
   }
 
   @Override

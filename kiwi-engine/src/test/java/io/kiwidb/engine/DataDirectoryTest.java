@@ -12,16 +12,9 @@ import io.kiwidb.testkit.FaultInjectingFileSystem.Fault;
 import io.kiwidb.testkit.FaultInjectingFileSystem.Op;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,34 +118,10 @@ class DataDirectoryTest {
   }
 
   private static BufferedReader reader(Process p) {
-    return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    return ChildJvm.stdout(p);
   }
 
-  /**
-   * Starts {@link LockHolder} in a child JVM with the same java binary. The tests run patched into
-   * the engine module, so the child gets everything on its plain class path: our classes, our test
-   * classes, and every jar of this JVM's module and class paths.
-   */
   private static Process startChild(String mode, Path root) throws IOException {
-    Set<String> cp = new LinkedHashSet<>();
-    cp.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-    cp.add(Path.of("target", "classes").toAbsolutePath().toString());
-    for (String prop : new String[] {"jdk.module.path", "java.class.path"}) {
-      String v = System.getProperty(prop);
-      if (v != null && !v.isEmpty()) {
-        cp.addAll(List.of(v.split(File.pathSeparator)));
-      }
-    }
-    assertTrue(
-        Files.isRegularFile(Path.of("target/test-classes/io/kiwidb/engine/LockHolder.class")),
-        "tests run from the module directory");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-cp");
-    cmd.add(String.join(File.pathSeparator, cp));
-    cmd.add(LockHolder.class.getName());
-    cmd.add(mode);
-    cmd.add(root.toString());
-    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return ChildJvm.start(LockHolder.class, mode, root.toString());
   }
 }

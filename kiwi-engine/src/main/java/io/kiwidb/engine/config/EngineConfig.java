@@ -177,35 +177,35 @@ public final class EngineConfig {
   private void checkCrossKeyRules(String blame) {
     // Slowing writers before compaction is even due would throttle a healthy store, and stopping
     // before slowing would turn a gradual back-pressure into a cliff.
-    String c = ConfigKeys.L0_COMPACTION_THRESHOLD.name();
-    String s = ConfigKeys.L0_SLOWDOWN_WRITES_THRESHOLD.name();
-    String t = ConfigKeys.L0_STOP_WRITES_THRESHOLD.name();
-    if (l0CompactionThreshold > l0SlowdownWritesThreshold) {
-      String key = s.equals(blame) ? s : c;
+    requireAtMost(
+        ConfigKeys.L0_COMPACTION_THRESHOLD,
+        l0CompactionThreshold,
+        ConfigKeys.L0_SLOWDOWN_WRITES_THRESHOLD,
+        l0SlowdownWritesThreshold,
+        blame);
+    requireAtMost(
+        ConfigKeys.L0_SLOWDOWN_WRITES_THRESHOLD,
+        l0SlowdownWritesThreshold,
+        ConfigKeys.L0_STOP_WRITES_THRESHOLD,
+        l0StopWritesThreshold,
+        blame);
+  }
+
+  /** Requires {@code low <= high}; the error names {@code high} if it is being changed. */
+  private void requireAtMost(
+      ConfigKey low, int lowValue, ConfigKey high, int highValue, String blame) {
+    if (lowValue > highValue) {
+      String key = high.name().equals(blame) ? high.name() : low.name();
       throw new InvalidConfigException(
           key,
           values.get(key),
-          c
+          low.name()
               + " ("
-              + l0CompactionThreshold
+              + lowValue
               + ") must not exceed "
-              + s
+              + high.name()
               + " ("
-              + l0SlowdownWritesThreshold
-              + ")");
-    }
-    if (l0SlowdownWritesThreshold > l0StopWritesThreshold) {
-      String key = t.equals(blame) ? t : s;
-      throw new InvalidConfigException(
-          key,
-          values.get(key),
-          s
-              + " ("
-              + l0SlowdownWritesThreshold
-              + ") must not exceed "
-              + t
-              + " ("
-              + l0StopWritesThreshold
+              + highValue
               + ")");
     }
   }

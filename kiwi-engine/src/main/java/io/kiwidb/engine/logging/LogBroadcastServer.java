@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -57,6 +58,12 @@ public final class LogBroadcastServer implements AutoCloseable {
       throw new ExceptionInInitializerError(e); // only for a malformed address
     }
   }
+
+  /** How long {@link #stop()} lets writers send what is queued before closing connections. */
+  static final Duration FINAL_SEND = Duration.ofSeconds(1);
+
+  /** Queued by {@link #stop()} after the last line; compared by identity. */
+  private static final String END = new String("");
 
   private final int preferredPort;
   private final int queueCapacity;
@@ -169,7 +176,10 @@ public final class LogBroadcastServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, closes every client connection and waits briefly for the threads. Idempotent.
+   * Stops accepting, lets each client's writer send the lines already queued for it (the engine's
+   * shutdown lines, which is why the server stops last), then closes every connection. The send is
+   * bounded by {@link #FINAL_SEND}, so a client that stopped reading cannot hold up a close. Lines
+   * published after this call are not sent. Idempotent.
    */
   public synchronized void stop() {
     if (socket == null || !running) {
@@ -181,6 +191,21 @@ public final class LogBroadcastServer implements AutoCloseable {
       socket.close();
     } catch (IOException ignored) {
       // Closing a listening socket only fails if it is already closed.
+    }
+    for (Client c : clients) {
+      c.queue.offer(END); // wakes a writer waiting for lines; if the queue is full it is not
+    }
+    long deadline = System.nanoTime() + FINAL_SEND.toNanos();
+    for (Client c : clients) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left > 0) {
+        try {
+          c.writer.join(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     }
     for (Client c : clients) {
       c.close();
@@ -255,12 +280,22 @@ public final class LogBroadcastServer implements AutoCloseable {
       writer.setDaemon(true);
     }
 
+    @SuppressWarnings("ReferenceEquality") // END is a sentinel: identity is the point
     void writeLoop() {
       long reported = 0;
       try (OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192)) {
-        while (running) {
-          String line = queue.take();
+        boolean end = false;
+        while (!end) {
+          // Once stopping, send what is queued and leave; END marks the queue's end.
+          String line = running ? queue.take() : queue.poll();
+          if (line == null) {
+            break;
+          }
           do {
+            if (line == END) {
+              end = true;
+              break;
+            }
             out.write(line.getBytes(StandardCharsets.UTF_8));
             line = queue.poll();
           } while (line != null);

@@ -145,6 +145,22 @@ class LogBroadcastServerTest {
   }
 
   @Test
+  void linesQueuedBeforeStopStillReachTheClient() throws Exception {
+    start(0, 4096, 4);
+    try (LogClient a = new LogClient(server.port())) {
+      await(() -> server.clientCount() == 1, "a client");
+      for (int i = 0; i < 1000; i++) {
+        server.publish("line " + i + "\n");
+      }
+      server.publish("Shutdown complete\n");
+      server.stop(); // at once: the queued lines are sent before the connection closes
+      List<String> lines = a.readUntil("Shutdown complete");
+      assertEquals(1001, lines.size());
+      assertTrue(a.closedByServer());
+    }
+  }
+
+  @Test
   void aVanishedClientIsDropped() throws Exception {
     start(0, 8, 4);
     LogClient c = new LogClient(server.port());
