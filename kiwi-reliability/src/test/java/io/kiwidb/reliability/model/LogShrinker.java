@@ -2,6 +2,7 @@ package io.kiwidb.reliability.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Cuts a failing op log down to a small one that still fails, so a failure report shows a log a
@@ -14,13 +15,28 @@ import java.util.List;
  * which is what makes the result a regression case worth keeping.
  */
 final class LogShrinker {
-  private final ModelConfig config;
+  private final Predicate<List<Op>> fails;
   private final long deadlineNanos;
   private int runs;
 
-  LogShrinker(ModelConfig config, long budgetMillis) {
-    this.config = config;
+  /** Shrinks logs that fail on a fresh engine with {@code config} (and a concurrent reader). */
+  LogShrinker(ModelConfig config, Long readerSeed, long budgetMillis) {
+    this(log -> failsOn(config, readerSeed, log), budgetMillis);
+  }
+
+  /** Shrinks logs for which {@code fails} is true. */
+  LogShrinker(Predicate<List<Op>> fails, long budgetMillis) {
+    this.fails = fails;
     this.deadlineNanos = System.nanoTime() + budgetMillis * 1_000_000;
+  }
+
+  private static boolean failsOn(ModelConfig config, Long readerSeed, List<Op> log) {
+    try {
+      ModelRunner.run(config, log, readerSeed);
+      return false;
+    } catch (ModelMismatch e) {
+      return true;
+    }
   }
 
   /** The number of trial runs made so far. */
@@ -61,12 +77,7 @@ final class LogShrinker {
 
   private boolean fails(List<Op> candidate) {
     runs++;
-    try {
-      ModelRunner.run(config, candidate);
-      return false;
-    } catch (ModelMismatch e) {
-      return true;
-    }
+    return fails.test(candidate);
   }
 
   /** The log as text, one op per line, ready to paste into a regression test. */

@@ -98,6 +98,8 @@ class ModelBasedTest {
         + " reopens, "
         + r.crashes()
         + " crashes, "
+        + r.concurrentReads()
+        + " concurrent reads, "
         + (System.nanoTime() - startNanos) / 1_000_000
         + " ms";
   }

@@ -50,7 +50,8 @@ final class ModelRunner implements AutoCloseable {
       long compactions,
       int reopens,
       int crashes,
-      int deepestLevel) {
+      int deepestLevel,
+      long concurrentReads) {
     Result plus(Result o) {
       return new Result(
           ops + o.ops,
@@ -60,11 +61,12 @@ final class ModelRunner implements AutoCloseable {
           compactions + o.compactions,
           reopens + o.reopens,
           crashes + o.crashes,
-          Math.max(deepestLevel, o.deepestLevel));
+          Math.max(deepestLevel, o.deepestLevel),
+          concurrentReads + o.concurrentReads);
     }
 
     static Result zero() {
-      return new Result(0, 0, 0, 0, 0, 0, 0, 0);
+      return new Result(0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
   }
 
@@ -86,7 +88,10 @@ final class ModelRunner implements AutoCloseable {
   private final TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
   private final Map<Integer, SnapSlot> snaps = new HashMap<>();
   private final Map<Integer, IterSlot> iters = new HashMap<>();
-  private LsmEngine engine;
+  private volatile LsmEngine engine;
+  private final ConcurrentReader reader;
+  private final Thread readerThread;
+  private long seq;
   private int index = -1;
   private Op current;
   private int ops;
@@ -98,26 +103,62 @@ final class ModelRunner implements AutoCloseable {
   private int crashes;
   private int deepest;
 
-  ModelRunner(ModelConfig config) {
+  /**
+   * Opens a fresh engine for {@code config}.
+   *
+   * @param readerSeed the seed of a {@link ConcurrentReader} to run alongside, or null for none
+   */
+  ModelRunner(ModelConfig config, Long readerSeed) {
     this.config = config;
     config.write(fs, ROOT);
     engine = LsmEngine.open(fs, ROOT, null);
+    seq = engine.stats().seq();
+    if (readerSeed == null) {
+      reader = null;
+      readerThread = null;
+    } else {
+      reader = new ConcurrentReader(() -> engine, readerSeed);
+      reader.opened(seq);
+      readerThread = new Thread(reader, "model-reader");
+      readerThread.setDaemon(true);
+      readerThread.start();
+    }
   }
 
   /** Runs a whole log on a fresh engine, then checks the whole store. */
   static Result run(ModelConfig config, List<Op> log) {
-    try (ModelRunner runner = new ModelRunner(config)) {
+    return run(config, log, null);
+  }
+
+  /** As {@link #run(ModelConfig, List)}, with a concurrent reader seeded by {@code readerSeed}. */
+  static Result run(ModelConfig config, List<Op> log, Long readerSeed) {
+    try (ModelRunner runner = new ModelRunner(config, readerSeed)) {
       for (int i = 0; i < log.size(); i++) {
         runner.apply(i, log.get(i));
       }
       runner.checkEverything(log.size(), "final check");
+      runner.stopReader();
       return runner.result();
     }
   }
 
+  /** The engine under test, for tests that check the runner notices a tampered store. */
+  LsmEngine engine() {
+    return engine;
+  }
+
   Result result() {
     countBackgroundWork();
-    return new Result(ops, reads, entries, flushes, compactions, reopens, crashes, deepest);
+    return new Result(
+        ops,
+        reads,
+        entries,
+        flushes,
+        compactions,
+        reopens,
+        crashes,
+        deepest,
+        reader == null ? 0 : reader.reads());
   }
 
   /** Applies one op to the engine and the model; throws {@link ModelMismatch} on disagreement. */
@@ -132,14 +173,83 @@ final class ModelRunner implements AutoCloseable {
     } catch (RuntimeException | AssertionError e) {
       throw new ModelMismatch(i, op, "the engine failed: " + e, e);
     }
+    if (reader != null && reader.failure() != null) {
+      throw new ModelMismatch(i, op, reader.failure(), null);
+    }
+  }
+
+  /** Records a write of {@code ops} (puts and deletes) in the reader's history, before it runs. */
+  private void issue(List<Op> ops) {
+    if (reader != null) {
+      long s = seq;
+      for (Op o : ops) {
+        s++;
+        if (o instanceof Op.Put p) {
+          reader.record(s, p.key(), Op.value(p.valueId(), p.valueLength()));
+        } else {
+          reader.record(s, ((Op.Delete) o).key(), null);
+        }
+      }
+      reader.issuing(s);
+    }
+  }
+
+  private void acknowledge(int count) {
+    seq += count;
+    if (reader != null) {
+      reader.acknowledged(seq);
+    }
+  }
+
+  /** Closes the engine (cleanly, or as a dead process) and opens it again, reader paused. */
+  private void swapEngine(boolean crash) {
+    countBackgroundWork();
+    if (reader != null) {
+      reader.pause().writeLock().lock();
+    }
+    try {
+      if (crash) {
+        // Every I/O fails from here: the "process" is dead, and close cannot write anything.
+        fs.failAt(FaultInjectingFileSystem.Op.ALL, 1, FaultInjectingFileSystem.Fault.CRASH);
+        try {
+          engine.close();
+        } catch (RuntimeException expected) {
+          // A dead process does not close cleanly; only the disk matters now.
+        }
+        fs.crash();
+      } else {
+        engine.close();
+      }
+      afterEngineGone();
+      engine = LsmEngine.open(fs, ROOT, null);
+      long reopened = engine.stats().seq();
+      if (reopened != seq) {
+        throw new ModelMismatch(
+            index,
+            current,
+            "the sequence after reopen is " + reopened + ", the last acknowledged was " + seq,
+            null);
+      }
+      if (reader != null) {
+        reader.opened(seq);
+      }
+    } finally {
+      if (reader != null) {
+        reader.pause().writeLock().unlock();
+      }
+    }
   }
 
   private void dispatch(Op op) {
     if (op instanceof Op.Put p) {
+      issue(List.of(p));
       engine.put(p.key(), Op.value(p.valueId(), p.valueLength()));
+      acknowledge(1);
       model.put(p.key(), Op.value(p.valueId(), p.valueLength()));
     } else if (op instanceof Op.Delete d) {
+      issue(List.of(d));
       engine.delete(d.key());
+      acknowledge(1);
       model.remove(d.key());
     } else if (op instanceof Op.Batch b) {
       WriteBatch batch = new WriteBatch();
@@ -150,7 +260,9 @@ final class ModelRunner implements AutoCloseable {
           batch.delete(((Op.Delete) o).key());
         }
       }
+      issue(b.ops());
       engine.write(batch);
+      acknowledge(b.ops().size());
       for (Op o : b.ops()) {
         if (o instanceof Op.Put p) {
           model.put(p.key(), Op.value(p.valueId(), p.valueLength()));
@@ -205,24 +317,11 @@ final class ModelRunner implements AutoCloseable {
     } else if (op instanceof Op.AwaitCompaction) {
       awaitQuiet();
     } else if (op instanceof Op.Reopen) {
-      countBackgroundWork();
-      engine.close();
-      afterEngineGone();
-      engine = LsmEngine.open(fs, ROOT, null);
+      swapEngine(false);
       reopens++;
       checkEverything(index, "after reopen");
     } else if (op instanceof Op.Crash) {
-      countBackgroundWork();
-      // Every I/O fails from here: the "process" is dead, and close cannot write anything.
-      fs.failAt(FaultInjectingFileSystem.Op.ALL, 1, FaultInjectingFileSystem.Fault.CRASH);
-      try {
-        engine.close();
-      } catch (RuntimeException expected) {
-        // A dead process does not close cleanly; only the disk matters now.
-      }
-      fs.crash();
-      afterEngineGone();
-      engine = LsmEngine.open(fs, ROOT, null);
+      swapEngine(true);
       crashes++;
       checkEverything(index, "after crash");
     } else {
@@ -531,8 +630,32 @@ final class ModelRunner implements AutoCloseable {
         + (Arrays.equals(value, Op.value(id, value.length)) ? "" : "(garbled)");
   }
 
+  /** Stops the concurrent reader and fails if it saw anything wrong. */
+  void stopReader() {
+    if (reader == null) {
+      return;
+    }
+    reader.stop();
+    try {
+      readerThread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (reader.failure() != null) {
+      throw new ModelMismatch(index, current, reader.failure(), null);
+    }
+  }
+
   @Override
   public void close() {
+    if (reader != null) {
+      reader.stop();
+      try {
+        readerThread.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     for (IterSlot s : iters.values()) {
       s.it.close();
     }

@@ -11,6 +11,12 @@ final class ModelRuns {
   /** How long a failing run may spend shrinking its log ({@code -Dkiwi.model.shrinkSeconds}). */
   static final long SHRINK_MILLIS = Long.getLong("kiwi.model.shrinkSeconds", 60) * 1000;
 
+  /**
+   * Whether a concurrent reader runs alongside ({@code -Dkiwi.model.reader=false} turns it off).
+   */
+  static final boolean CONCURRENT_READER =
+      Boolean.parseBoolean(System.getProperty("kiwi.model.reader", "true"));
+
   private ModelRuns() {}
 
   /** Runs {@code ops} random ops on {@code cell} from {@code seed}. */
@@ -18,10 +24,11 @@ final class ModelRuns {
     Random random = new Random(seed);
     ModelConfig config = ModelConfig.draw(mem, filter, comp, random);
     List<Op> log = new OpGenerator(random).log(ops);
+    Long readerSeed = CONCURRENT_READER ? random.nextLong() : null;
     try {
-      return ModelRunner.run(config, log);
+      return ModelRunner.run(config, log, readerSeed);
     } catch (ModelMismatch e) {
-      LogShrinker shrinker = new LogShrinker(config, SHRINK_MILLIS);
+      LogShrinker shrinker = new LogShrinker(config, readerSeed, SHRINK_MILLIS);
       List<Op> small = shrinker.shrink(log, e.opIndex());
       String report =
           "model run failed: seed "
