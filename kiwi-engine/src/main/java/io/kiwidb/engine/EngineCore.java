@@ -60,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * first), then acquires the current {@link Version} and consults its tables in the order {@link
  * Version#filesForKey} gives. The flush pipeline installs a table before it drops the memtable it
  * came from, and readers look at memtables before they acquire the version, so a version is never
- * missed between the two.
+ * missed between the two. A read of the latest state (no snapshot) starts over if a flush was
+ * installed meanwhile, since a compaction of that flush may have dropped the version it needs (see
+ * {@link #tablesStillMatch}).
  *
  * <p>Thread safety: safe from any thread.
  */
