@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * -Dkiwi.model.cell=skiplist/bloom/leveled}. {@code -Dkiwi.model.ops} changes the log length.
  */
 class ModelBasedTest {
-  static final int OPS = Integer.getInteger("kiwi.model.ops", 2000);
+  static final int OPS = Integer.getInteger("kiwi.model.ops", 1500);
 
   @BeforeAll
   static void quiet() {

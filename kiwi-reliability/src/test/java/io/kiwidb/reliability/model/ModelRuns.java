@@ -37,7 +37,9 @@ final class ModelRuns {
               + seed
               + " -Dkiwi.model.cell="
               + config.cell()
-              + ")\nconfig: "
+              + " -Dkiwi.model.ops="
+              + ops
+              + " -Dtest=ModelBasedTest#aRandomLogMatchesTheModel)\nconfig: "
               + config
               + "\nfailure: "
               + e.getMessage()

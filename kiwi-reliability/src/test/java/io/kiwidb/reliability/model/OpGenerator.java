@@ -132,9 +132,9 @@ final class OpGenerator {
     written.add(key);
     int r = random.nextInt(100);
     int length;
-    if (key[0] == 0x6b && r < 60) {
+    if (key[0] == 0x6b && r < 75) {
       // The wide key range carries the bulk, so the store outgrows L1 (1 MiB) in long logs.
-      length = 500 + random.nextInt(7500);
+      length = 1000 + random.nextInt(9000);
     } else if (r < 85) {
       length = random.nextInt(24);
     } else if (r < 97) {
@@ -146,7 +146,7 @@ final class OpGenerator {
   }
 
   private byte[] newKey() {
-    if (random.nextInt(4) == 0) {
+    if (random.nextInt(3) == 0) {
       return new byte[] {0x6b, (byte) random.nextInt(256), (byte) random.nextInt(16)};
     }
     byte[] k = new byte[1 + random.nextInt(3)];
