@@ -32,6 +32,10 @@ import java.util.TreeMap;
  * a clean {@code reopen}. After either, snapshots and iterators of the old engine must refuse reads
  * with {@link EngineClosedException}, and the whole store is compared with the model.
  *
+ * <p>After every reopen the engine's sequence must equal the last acknowledged write's. Optionally
+ * a {@link ConcurrentReader} reads on its own thread throughout and checks what it sees against the
+ * history of writes.
+ *
  * <p>Ops that name a snapshot or iterator slot that is not open are skipped, so a shrunk log (with
  * some ops removed) still runs.
  *
@@ -83,7 +87,6 @@ final class ModelRunner implements AutoCloseable {
     }
   }
 
-  private final ModelConfig config;
   private final FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
   private final TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
   private final Map<Integer, SnapSlot> snaps = new HashMap<>();
@@ -109,7 +112,6 @@ final class ModelRunner implements AutoCloseable {
    * @param readerSeed the seed of a {@link ConcurrentReader} to run alongside, or null for none
    */
   ModelRunner(ModelConfig config, Long readerSeed) {
-    this.config = config;
     config.write(fs, ROOT);
     engine = LsmEngine.open(fs, ROOT, null);
     seq = engine.stats().seq();
