@@ -62,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * first), then acquires the current {@link Version} and consults its tables in the order {@link
  * Version#filesForKey} gives. The flush pipeline installs a table before it drops the memtable it
  * came from, and readers look at memtables before they acquire the version, so a version is never
- * missed between the two.
+ * missed between the two. A read of the latest state (no snapshot) starts over if a flush was
+ * installed meanwhile, since a compaction of that flush may have dropped the version it needs (see
+ * {@link #tablesStillMatch}).
  *
  * <p>Thread safety: safe from any thread.
  */
@@ -289,19 +291,56 @@ final class EngineCore {
 
   // ---------------------------------------------------------------- reads
 
+  /** A read at a snapshot's sequence (registered, so compaction keeps what it sees). */
   Optional<byte[]> get(byte[] key, long readSeq) {
     counters.reads.increment();
-    InternalEntry found = lookup(key, readSeq, null);
+    return valueOf(lookup(key, readSeq, null));
+  }
+
+  /** A read of the latest state; see {@link #tablesStillMatch} for why it may start over. */
+  Optional<byte[]> getLatest(byte[] key) {
+    counters.reads.increment();
+    while (true) {
+      long readSeq = visibleSeq;
+      InternalEntry found = lookup(key, readSeq, null);
+      if (tablesStillMatch(readSeq)) {
+        return valueOf(found);
+      }
+    }
+  }
+
+  private static Optional<byte[]> valueOf(InternalEntry found) {
     // The memtable hands out its own array; the caller gets a copy it may change freely.
     return found == null || found.isTombstone()
         ? Optional.empty()
         : Optional.of(found.value().clone());
   }
 
+  /**
+   * Whether tables read for a latest-state read at {@code readSeq} could not have lost a version
+   * that read needs. Such a read's sequence is not registered as a snapshot, so a compaction that
+   * ran while the read was in flight keeps, of each key, only the newest version in its inputs; if
+   * that version was written after {@code readSeq}, the version the read should see is gone from
+   * the tables it then acquires, and the read would find an older one or none. A version written
+   * after {@code readSeq} can only be in a table through a flush installed during the read, and
+   * every flush raises the table set's last sequence to its own last sequence before its version is
+   * published. So when the last sequence is still at or below {@code readSeq} after the read,
+   * nothing was lost; otherwise the caller starts over at the new visible sequence (rare: it takes
+   * a flush between two steps of one read).
+   */
+  private boolean tablesStillMatch(long readSeq) {
+    return parts.tables.versions().lastSequence() <= readSeq;
+  }
+
   LookupTrace trace(byte[] key) {
-    long readSeq = visibleSeq;
-    List<LookupTrace.Step> steps = new ArrayList<>();
-    InternalEntry found = lookup(key, readSeq, steps);
+    long readSeq;
+    List<LookupTrace.Step> steps;
+    InternalEntry found;
+    do {
+      readSeq = visibleSeq;
+      steps = new ArrayList<>();
+      found = lookup(key, readSeq, steps);
+    } while (!tablesStillMatch(readSeq));
     LookupTrace.Answer outcome =
         found == null
             ? LookupTrace.Answer.ABSENT
@@ -327,16 +366,29 @@ final class EngineCore {
   }
 
   Snapshot snapshot() {
-    return snapshots.take(visibleSeq, () -> checkOpen("snapshot"));
+    return snapshots.take(() -> visibleSeq, () -> checkOpen("snapshot"));
   }
 
   KiwiIterator iterator(ScanOptions options) {
-    long readSeq = options.snapshot() == null ? visibleSeq : options.snapshot().sequence();
+    boolean latest = options.snapshot() == null;
+    long readSeq;
+    List<InternalIterator> sources;
+    VersionRef ref;
+    while (true) {
+      readSeq = latest ? visibleSeq : options.snapshot().sequence();
+      // Memtables before the version: see the read path in the class comment.
+      sources = new ArrayList<>(parts.memTables.newIterators());
+      ref = parts.tables.versions().acquire();
+      if (!latest || tablesStillMatch(readSeq)) {
+        break;
+      }
+      for (InternalIterator source : sources) {
+        source.close();
+      }
+      ref.close();
+    }
     byte[][] bounds =
         ScanIterator.bounds(options.lowerBound(), options.upperBound(), options.prefix());
-    // Memtables before the version: see the read path in the class comment.
-    List<InternalIterator> sources = new ArrayList<>(parts.memTables.newIterators());
-    VersionRef ref = parts.tables.versions().acquire();
     Version v = ref.version();
     for (TableMeta t : v.level(0)) {
       sources.add(parts.tables.iterator(t));

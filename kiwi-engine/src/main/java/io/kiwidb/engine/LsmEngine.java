@@ -110,7 +110,7 @@ public final class LsmEngine implements StorageEngine {
   public Optional<byte[]> get(byte[] key) {
     core.checkOpen("get");
     Limits.checkKey(key);
-    return core.get(key, core.visibleSequence());
+    return core.getLatest(key);
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * The live snapshots of an engine, as a multiset of sequence numbers. Compaction asks for them so
@@ -21,9 +22,21 @@ final class SnapshotList {
   /** Creates an empty list. */
   SnapshotList() {}
 
-  /** Registers a snapshot at {@code seq}; the returned handle releases it once. */
-  public Snapshot take(long seq, Runnable checkOpen) {
+  /**
+   * Registers a snapshot at the sequence {@code visible} gives; the returned handle releases it
+   * once.
+   *
+   * <p>The sequence is read under this list's lock, not by the caller beforehand. A compaction
+   * reads {@link #sequences} after it has picked its inputs, so a snapshot either is in that list
+   * or was registered later, at a sequence no lower than any version in the inputs (they were
+   * visible when picked), whose newest versions the compaction keeps anyway. Read outside the lock,
+   * a sequence could be overtaken by writes, a flush and a compaction that drop the versions it
+   * needs before it is registered.
+   */
+  public Snapshot take(LongSupplier visible, Runnable checkOpen) {
+    long seq;
     synchronized (this) {
+      seq = visible.getAsLong();
       live.merge(seq, 1, Integer::sum);
     }
     return new Handle(seq, checkOpen);
