@@ -43,6 +43,17 @@ final class EngineCommands {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
 
+    private final EngineHost.Access access;
+
+    /** A command that only reads: a missing data directory is an error, never a new store. */
+    Base() {
+      this(EngineHost.Access.READ);
+    }
+
+    Base(EngineHost.Access access) {
+      this.access = access;
+    }
+
     @Override
     public final Integer call() throws Exception {
       EngineHost host = (EngineHost) spec.root().userObject();
@@ -61,39 +72,51 @@ final class EngineCommands {
     void prepare(Output o) {}
 
     EngineHost.Access access() {
-      return EngineHost.Access.READ;
+      return access;
     }
 
     abstract int execute(StorageEngine engine, Output o, EngineHost host) throws Exception;
   }
 
-  @Command(name = "put", description = "Writes a value for a key.", mixinStandardHelpOptions = true)
-  static final class Put extends Base {
+  /** A command whose first argument is a key, checked against the engine's limits. */
+  abstract static class KeyCommand extends Base {
     @Parameters(index = "0", paramLabel = "<key>")
     String key;
 
-    @Parameters(index = "1", paramLabel = "<value>")
-    String value;
+    /** The decoded key, set by {@link #prepare}. */
+    byte[] k;
 
-    @Override
-    EngineHost.Access access() {
-      return EngineHost.Access.WRITE;
+    KeyCommand(EngineHost.Access access) {
+      super(access);
     }
-
-    private byte[] k;
-    private byte[] v;
 
     @Override
     void prepare(Output o) {
       k = Limits.checkKey(o.parse("key", key));
+    }
+  }
+
+  @Command(name = "put", description = "Writes a value for a key.", mixinStandardHelpOptions = true)
+  static final class Put extends KeyCommand {
+    @Parameters(index = "1", paramLabel = "<value>")
+    String value;
+
+    private byte[] v;
+
+    Put() {
+      super(EngineHost.Access.WRITE);
+    }
+
+    @Override
+    void prepare(Output o) {
+      super.prepare(o);
       v = Limits.checkValue(o.parse("value", value));
     }
 
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
       engine.put(k, v);
-      ack(o);
-      return ExitCodes.OK;
+      return ack(o);
     }
   }
 
@@ -101,15 +124,9 @@ final class EngineCommands {
       name = "get",
       description = "Reads a key's value. Exit code 1 when the key is absent.",
       mixinStandardHelpOptions = true)
-  static final class Get extends Base {
-    @Parameters(paramLabel = "<key>")
-    String key;
-
-    private byte[] k;
-
-    @Override
-    void prepare(Output o) {
-      k = Limits.checkKey(o.parse("key", key));
+  static final class Get extends KeyCommand {
+    Get() {
+      super(EngineHost.Access.READ);
     }
 
     @Override
@@ -135,27 +152,15 @@ final class EngineCommands {
       aliases = "delete",
       description = "Deletes a key (writes a tombstone); deleting an absent key is fine.",
       mixinStandardHelpOptions = true)
-  static final class Del extends Base {
-    @Parameters(paramLabel = "<key>")
-    String key;
-
-    @Override
-    EngineHost.Access access() {
-      return EngineHost.Access.WRITE;
-    }
-
-    private byte[] k;
-
-    @Override
-    void prepare(Output o) {
-      k = Limits.checkKey(o.parse("key", key));
+  static final class Del extends KeyCommand {
+    Del() {
+      super(EngineHost.Access.WRITE);
     }
 
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
       engine.delete(k);
-      ack(o);
-      return ExitCodes.OK;
+      return ack(o);
     }
   }
 
@@ -236,9 +241,8 @@ final class EngineCommands {
       description = "Freezes the active memtable and queues it for writing to an L0 table.",
       mixinStandardHelpOptions = true)
   static final class Flush extends Base {
-    @Override
-    EngineHost.Access access() {
-      return EngineHost.Access.WRITE;
+    Flush() {
+      super(EngineHost.Access.WRITE);
     }
 
     @Override
@@ -261,22 +265,23 @@ final class EngineCommands {
       description = "Lists the memtables, or shows one memtable's entries.",
       mixinStandardHelpOptions = true)
   static final class Mem extends Base {
-    @Parameters(arity = "0..1", paramLabel = "<id>", description = "A table or snapshot id.")
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "<id>",
+        description = "A table or snapshot id, or 'active' for the active memtable.")
     String id;
 
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
-      if (id == null) {
-        Views.memListing(engine.showMem(), o);
-        return ExitCodes.OK;
-      }
-      try {
-        Views.memDetail(engine.showMem(id), o);
-        return ExitCodes.OK;
-      } catch (IllegalArgumentException e) {
-        o.note(e.getMessage());
-        return ExitCodes.NOT_FOUND;
-      }
+      return listOrShow(
+          id,
+          o,
+          () -> Views.memListing(engine.showMem(), o),
+          // "active": the active memtable's id is new at every open, so one-shot runs need a name.
+          () ->
+              Views.memDetail(
+                  engine.showMem(id.equals("active") ? engine.showMem().active().tableId() : id),
+                  o));
     }
   }
 
@@ -290,17 +295,29 @@ final class EngineCommands {
 
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
-      if (id == null) {
-        Views.diskListing(engine.showDisk(), o);
-        return ExitCodes.OK;
-      }
-      try {
-        Views.tableDetail(engine.showDisk(id), o);
-        return ExitCodes.OK;
-      } catch (IllegalArgumentException e) {
-        o.note(e.getMessage());
-        return ExitCodes.NOT_FOUND;
-      }
+      return listOrShow(
+          id,
+          o,
+          () -> Views.diskListing(engine.showDisk(), o),
+          () -> Views.tableDetail(engine.showDisk(id), o));
+    }
+  }
+
+  /**
+   * The shape {@code mem} and {@code disk} share: without an id, the listing; with one, its detail,
+   * or exit code 1 when the engine knows no such id (it says so with IllegalArgumentException).
+   */
+  private static int listOrShow(String id, Output o, Runnable listing, Runnable detail) {
+    if (id == null) {
+      listing.run();
+      return ExitCodes.OK;
+    }
+    try {
+      detail.run();
+      return ExitCodes.OK;
+    } catch (IllegalArgumentException e) {
+      o.note(e.getMessage());
+      return ExitCodes.NOT_FOUND;
     }
   }
 
@@ -311,7 +328,7 @@ final class EngineCommands {
   static final class Stats extends Base {
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
-      Views.stats(engine.stats(), o);
+      Views.stats(engine.stats(), engine.logPort(), o);
       return ExitCodes.OK;
     }
   }
@@ -359,15 +376,9 @@ final class EngineCommands {
             + " came from cache, what the layer answered and the sequence number found."
       },
       mixinStandardHelpOptions = true)
-  static final class Trace extends Base {
-    @Parameters(paramLabel = "<key>")
-    String key;
-
-    private byte[] k;
-
-    @Override
-    void prepare(Output o) {
-      k = Limits.checkKey(o.parse("key", key));
+  static final class Trace extends KeyCommand {
+    Trace() {
+      super(EngineHost.Access.READ);
     }
 
     @Override
@@ -382,33 +393,34 @@ final class EngineCommands {
       description = {
         "Prints the engine's log lines as they happen, until Ctrl-C.",
         "Reads the engine's log broadcast port on 127.0.0.1 until Ctrl-C or the engine closes it."
+            + " In the shell it follows the shell's engine; on the command line it follows the"
+            + " process that has --data open (a kiwi shell in another terminal, say)."
       },
       mixinStandardHelpOptions = true)
   static final class TailLog extends Base {
     @Option(
         names = "--port",
         paramLabel = "<port>",
-        description =
-            "Connect to this port (e.g. another process's engine) instead of opening the store.")
+        description = "Connect to this port on 127.0.0.1 instead.")
     Integer port;
 
-    @Override
-    EngineHost.Access access() {
-      return port != null ? EngineHost.Access.NONE : EngineHost.Access.READ;
+    TailLog() {
+      super(EngineHost.Access.NONE);
     }
 
     @Override
-    int execute(StorageEngine engine, Output o, EngineHost host) throws Exception {
-      int p = port != null ? port : engine.logPort();
-      if (port != null && port == 0) {
-        throw new IllegalArgumentException("--port must be 1 to 65535, got 0");
+    void prepare(Output o) {
+      if (port != null && (port < 1 || port > 65535)) {
+        throw new IllegalArgumentException("--port must be 1 to 65535, got " + port);
       }
+    }
+
+    @Override
+    int execute(StorageEngine unused, Output o, EngineHost host) throws Exception {
+      int p = port != null ? port : host.followedLogPort();
       if (p == 0) {
         o.note("the log broadcast server is disabled (log port 0)");
         return ExitCodes.DATA_DIR;
-      }
-      if (p < 0 || p > 65535) {
-        throw new IllegalArgumentException("--port must be 1 to 65535, got " + p);
       }
       long lines =
           LogTail.follow(
@@ -427,11 +439,13 @@ final class EngineCommands {
     }
   }
 
-  private static void ack(Output o) {
+  /** The answer of a write: {@code OK}, or {@code {"ok":true}}. */
+  private static int ack(Output o) {
     if (o.json) {
       o.print(Output.object().put("ok", true));
     } else {
       o.println("OK");
     }
+    return ExitCodes.OK;
   }
 }

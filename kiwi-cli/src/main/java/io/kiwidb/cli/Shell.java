@@ -82,6 +82,11 @@ final class Shell {
     }
 
     @Override
+    public int followedLogPort() {
+      return shell.engine.logPort();
+    }
+
+    @Override
     public void onInterrupt(Runnable handler) {
       shell.interrupt = handler;
     }

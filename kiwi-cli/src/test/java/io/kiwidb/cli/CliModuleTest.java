@@ -30,14 +30,19 @@ class CliModuleTest {
   }
 
   @Test
-  void requiresTheApiPicocliJlineAndJacksonAndUsesTheEngineProvider() {
+  void requiresTheApiPicocliJlineJacksonAndSignalsAndUsesTheEngineProvider() {
     Set<String> requires =
         module.getDescriptor().requires().stream()
             .filter(r -> !r.name().equals("java.base"))
             .map(ModuleDescriptor.Requires::name)
             .collect(Collectors.toSet());
     assertEquals(
-        Set.of("io.kiwidb.api", "info.picocli", "org.jline", "com.fasterxml.jackson.databind"),
+        Set.of(
+            "io.kiwidb.api",
+            "info.picocli",
+            "org.jline",
+            "com.fasterxml.jackson.databind",
+            "jdk.unsupported"),
         requires);
     assertEquals(Set.of("io.kiwidb.api.spi.EngineProvider"), module.getDescriptor().uses());
   }

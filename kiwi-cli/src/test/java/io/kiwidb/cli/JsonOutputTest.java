@@ -55,6 +55,7 @@ class JsonOutputTest {
             "immutable_queue_len",
             "immutable_snapshots",
             "l0_sstable_count",
+            "log_port",
             "counters"),
         fieldNames(stats));
     assertEquals(1, stats.get("key_count").asLong());

@@ -122,6 +122,7 @@ class OneShotCommandsTest {
     assertEquals(
         List.of("active memtable a1: 1 entry", "KEY  SEQ  OP   VALUE", "k2     3  PUT  v2"),
         detail.lines());
+    assertEquals(detail.lines(), kiwi("mem", "active").lines(), "'active' names the active one");
     CliRun missing = kiwi("mem", "zz");
     assertEquals(ExitCodes.NOT_FOUND, missing.code());
     assertEquals("no memtable with id 'zz'\n", missing.err());

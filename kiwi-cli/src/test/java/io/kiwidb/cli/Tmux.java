@@ -3,6 +3,7 @@ package io.kiwidb.cli;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,23 @@ final class Tmux implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts {@code command} in {@code dir} with the extra environment {@code env} ({@code
+   * NAME=value} words), in a detached session of the given size.
+   */
+  static Tmux start(Path dir, List<String> env, List<String> command, int width, int height)
+      throws Exception {
+    StringBuilder sh =
+        new StringBuilder("cd ").append(quote(dir.toString())).append(" && exec env");
+    for (String word : env) {
+      sh.append(' ').append(quote(word));
+    }
+    for (String word : command) {
+      sh.append(' ').append(quote(word));
+    }
+    return start(sh.toString(), width, height);
+  }
+
   /** Starts {@code shellCommand} (run by sh) in a detached session of the given size. */
   static Tmux start(String shellCommand, int width, int height) throws Exception {
     Tmux t =
@@ -51,9 +69,14 @@ final class Tmux implements AutoCloseable {
         "-y",
         String.valueOf(height),
         shellCommand);
-    // Keep the pane after the program exits, so its last words can still be read.
+    // Keep the pane after the program exits, so its last words and exit status can be read.
     t.tmux("set-option", "-t", t.session, "remain-on-exit", "on");
     return t;
+  }
+
+  /** {@code word} in single quotes for sh. */
+  static String quote(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
   }
 
   /**
@@ -67,7 +90,7 @@ final class Tmux implements AutoCloseable {
 
   /** The visible screen plus scrollback, trailing spaces removed. */
   String screen() throws Exception {
-    return tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", session)
+    return tmux("capture-pane", "-p", "-J", "-S", "-", "-t", session)
         .lines()
         .map(String::stripTrailing)
         .reduce("", (a, b) -> a + b + "\n")
@@ -130,6 +153,45 @@ final class Tmux implements AutoCloseable {
   /** Waits until the screen contains {@code text}. */
   String awaitText(String text, int seconds) throws Exception {
     return await("'" + text + "'", s -> s.contains(text), seconds);
+  }
+
+  /** Waits until the line the cursor is on (the last non-blank one) reads {@code line}. */
+  String awaitLastLine(String line, int seconds) throws Exception {
+    return await("the last line to read '" + line + "'", s -> lastLine(s).equals(line), seconds);
+  }
+
+  /**
+   * Types {@code keys} and waits until {@code expected} appears once more than before: output that
+   * also appeared earlier in the session does not satisfy the wait.
+   */
+  String type(String expected, int seconds, String... keys) throws Exception {
+    int before = count(screen(), expected);
+    send(keys);
+    return await(
+        "'" + expected + "' once more (" + before + " before)",
+        s -> count(s, expected) > before,
+        seconds);
+  }
+
+  /** The screen for an assertion message, or why it cannot be read. */
+  String screenOrError() {
+    try {
+      return screen();
+    } catch (Exception e) {
+      return "(screen unreadable: " + e + ")";
+    }
+  }
+
+  static String lastLine(String screen) {
+    return screen.substring(screen.lastIndexOf('\n') + 1);
+  }
+
+  static int count(String screen, String text) {
+    int n = 0;
+    for (int i = screen.indexOf(text); i >= 0; i = screen.indexOf(text, i + text.length())) {
+      n++;
+    }
+    return n;
   }
 
   private String tmux(String... args) throws IOException {
