@@ -38,7 +38,11 @@ final class EngineCommands {
     TailLog.class
   };
 
-  /** The common part: output options, finding the host, running against an engine. */
+  /**
+   * The common part: output options, finding the host, running against an engine. Picocli merges
+   * this {@code @Command} into each subclass's, so every command has {@code --help}.
+   */
+  @Command(mixinStandardHelpOptions = true)
   abstract static class Base implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
@@ -86,6 +90,10 @@ final class EngineCommands {
     /** The decoded key, set by {@link #prepare}. */
     byte[] k;
 
+    KeyCommand() {
+      super();
+    }
+
     KeyCommand(EngineHost.Access access) {
       super(access);
     }
@@ -96,7 +104,7 @@ final class EngineCommands {
     }
   }
 
-  @Command(name = "put", description = "Writes a value for a key.", mixinStandardHelpOptions = true)
+  @Command(name = "put", description = "Writes a value for a key.")
   static final class Put extends KeyCommand {
     @Parameters(index = "1", paramLabel = "<value>")
     String value;
@@ -120,15 +128,8 @@ final class EngineCommands {
     }
   }
 
-  @Command(
-      name = "get",
-      description = "Reads a key's value. Exit code 1 when the key is absent.",
-      mixinStandardHelpOptions = true)
+  @Command(name = "get", description = "Reads a key's value. Exit code 1 when the key is absent.")
   static final class Get extends KeyCommand {
-    Get() {
-      super(EngineHost.Access.READ);
-    }
-
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
       Optional<byte[]> v = engine.get(k);
@@ -150,8 +151,7 @@ final class EngineCommands {
   @Command(
       name = "del",
       aliases = "delete",
-      description = "Deletes a key (writes a tombstone); deleting an absent key is fine.",
-      mixinStandardHelpOptions = true)
+      description = "Deletes a key (writes a tombstone); deleting an absent key is fine.")
   static final class Del extends KeyCommand {
     Del() {
       super(EngineHost.Access.WRITE);
@@ -164,10 +164,7 @@ final class EngineCommands {
     }
   }
 
-  @Command(
-      name = "scan",
-      description = "Lists live keys and values in key order.",
-      mixinStandardHelpOptions = true)
+  @Command(name = "scan", description = "Lists live keys and values in key order.")
   static final class Scan extends Base {
     @Option(names = "--prefix", paramLabel = "<p>", description = "Only keys starting with <p>.")
     String prefix;
@@ -238,8 +235,7 @@ final class EngineCommands {
 
   @Command(
       name = "flush",
-      description = "Freezes the active memtable and queues it for writing to an L0 table.",
-      mixinStandardHelpOptions = true)
+      description = "Freezes the active memtable and queues it for writing to an L0 table.")
   static final class Flush extends Base {
     Flush() {
       super(EngineHost.Access.WRITE);
@@ -260,10 +256,7 @@ final class EngineCommands {
     }
   }
 
-  @Command(
-      name = "mem",
-      description = "Lists the memtables, or shows one memtable's entries.",
-      mixinStandardHelpOptions = true)
+  @Command(name = "mem", description = "Lists the memtables, or shows one memtable's entries.")
   static final class Mem extends Base {
     @Parameters(
         arity = "0..1",
@@ -287,8 +280,7 @@ final class EngineCommands {
 
   @Command(
       name = "disk",
-      description = "Lists the table files by level, or shows one table's entries.",
-      mixinStandardHelpOptions = true)
+      description = "Lists the table files by level, or shows one table's entries.")
   static final class Disk extends Base {
     @Parameters(arity = "0..1", paramLabel = "<id>", description = "A table file id.")
     String id;
@@ -321,10 +313,7 @@ final class EngineCommands {
     }
   }
 
-  @Command(
-      name = "stats",
-      description = "Shows the engine statistics and counters.",
-      mixinStandardHelpOptions = true)
+  @Command(name = "stats", description = "Shows the engine statistics and counters.")
   static final class Stats extends Base {
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
@@ -339,8 +328,7 @@ final class EngineCommands {
         "Shows the live configuration, or changes one key.",
         "config set <key> <value> validates the value, applies it live where possible, and saves"
             + " it to config.json."
-      },
-      mixinStandardHelpOptions = true)
+      })
   static final class Config extends Base {
     @Parameters(
         arity = "0..3",
@@ -374,13 +362,8 @@ final class EngineCommands {
         "Follows a lookup through every layer, as a table.",
         "One row per memtable, level and file visited: the filter's answer, whether the block"
             + " came from cache, what the layer answered and the sequence number found."
-      },
-      mixinStandardHelpOptions = true)
+      })
   static final class Trace extends KeyCommand {
-    Trace() {
-      super(EngineHost.Access.READ);
-    }
-
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
       Views.trace(engine.trace(k), o);
@@ -395,8 +378,7 @@ final class EngineCommands {
         "Reads the engine's log broadcast port on 127.0.0.1 until Ctrl-C or the engine closes it."
             + " In the shell it follows the shell's engine; on the command line it follows the"
             + " process that has --data open (a kiwi shell in another terminal, say)."
-      },
-      mixinStandardHelpOptions = true)
+      })
   static final class TailLog extends Base {
     @Option(
         names = "--port",
