@@ -47,11 +47,12 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  ok",
-      "  1  not found (get, mem <id>, disk <id>)",
+      "  1  not found (get; mem or disk with an unknown id)",
       "  2  usage error: unknown command or option, bad argument",
       "  3  data directory missing, not a directory or locked; invalid config",
       "  4  I/O error, corrupt data, write stall or background error",
       "  5  internal error, or no engine installed",
+      "130  interrupted with Ctrl-C (a one-shot tail-log, say)",
       "See docs/cli.md for examples."
     })
 final class KiwiCommand implements Callable<Integer>, EngineHost {

@@ -71,7 +71,9 @@ final class Views {
     t.row("active_table_id", s.activeTableId());
     t.row("active_size_bytes", s.activeSizeBytes());
     t.row("immutable_queue_len", s.immutableQueueLen());
-    t.row("immutable_snapshots", String.join(",", s.immutableSnapshots()));
+    t.row(
+        "immutable_snapshots",
+        s.immutableSnapshots().isEmpty() ? null : String.join(",", s.immutableSnapshots()));
     t.row("l0_sstable_count", s.l0SstableCount());
     t.row("log_port", logPort);
     if (c != null) {
