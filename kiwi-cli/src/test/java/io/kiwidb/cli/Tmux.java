@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Drives a program in a real terminal: a tmux session on a private server socket (so nothing
@@ -41,18 +43,25 @@ final class Tmux implements AutoCloseable {
   /**
    * Starts {@code command} in {@code dir} with the extra environment {@code env} ({@code
    * NAME=value} words), in a detached session of the given size.
+   *
+   * <p>The program runs under a bash that waits for it and then prints {@code [exit N]}: {@link
+   * #awaitExit} reads the status off the screen. Asking tmux for the pane's exit status is not
+   * reliable: tmux 3.3a often leaves an exited program a zombie for many seconds (seen with {@code
+   * ps}: state Z, no open files) while it reports the pane dead with no status. bash reaps its
+   * child at once, and on Ctrl-C it waits to see whether the program dies of it or handles it (as
+   * the shell's JLine does), so it neither dies first nor hides the program's own handling.
    */
   static Tmux start(Path dir, List<String> env, List<String> command, int width, int height)
       throws Exception {
-    StringBuilder sh =
-        new StringBuilder("cd ").append(quote(dir.toString())).append(" && exec env");
+    StringBuilder run = new StringBuilder("cd ").append(quote(dir.toString())).append(" && env");
     for (String word : env) {
-      sh.append(' ').append(quote(word));
+      run.append(' ').append(quote(word));
     }
     for (String word : command) {
-      sh.append(' ').append(quote(word));
+      run.append(' ').append(quote(word));
     }
-    return start(sh.toString(), width, height);
+    run.append("; echo \"[exit $?]\"");
+    return start("exec bash --norc --noprofile -c " + quote(run.toString()), width, height);
   }
 
   /** Starts {@code shellCommand} (run by sh) in a detached session of the given size. */
@@ -115,39 +124,16 @@ final class Tmux implements AutoCloseable {
   }
 
   /**
-   * Waits until the program in the pane has exited and returns its exit status (asked of tmux, not
-   * read off the screen).
+   * Waits until the program started by {@link #start(Path, List, List, int, int)} has exited and
+   * returns its exit status, as its bash printed it.
    */
   int awaitExit(int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (true) {
-      String[] state =
-          tmux(
-                  "display-message",
-                  "-p",
-                  "-t",
-                  session,
-                  "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}")
-              .strip()
-              .split(" ", -1);
-      // tmux marks the pane dead when the pty closes, and learns the status a moment later.
-      if (state[0].equals("1") && state.length > 1) {
-        if (state.length == 2) {
-          return Integer.parseInt(state[1]);
-        }
-        if (state[1].isEmpty() && !state[2].isEmpty()) {
-          throw new AssertionError("the program was killed by signal " + state[2]);
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "the program did not exit (tmux pane_dead/status/signal: "
-                + String.join(",", state)
-                + "); screen:\n"
-                + screen());
-      }
-      Thread.sleep(50);
+    Pattern exit = Pattern.compile("\\[exit (\\d+)]");
+    Matcher m = exit.matcher(await("the program to exit", s -> exit.matcher(s).find(), seconds));
+    if (!m.find()) {
+      throw new AssertionError("no exit status on the screen");
     }
+    return Integer.parseInt(m.group(1));
   }
 
   /** Waits until the screen contains {@code text}. */
