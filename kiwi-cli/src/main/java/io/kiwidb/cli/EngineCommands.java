@@ -8,6 +8,7 @@ import io.kiwidb.api.ScanOptions;
 import io.kiwidb.api.StorageEngine;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -404,10 +405,13 @@ final class EngineCommands {
         o.note("the log broadcast server is disabled (log port 0)");
         return ExitCodes.DATA_DIR;
       }
+      // JSON: one {"line": ...} document per log line (JSON Lines), since the stream has no end.
+      Consumer<String> sink =
+          o.json ? line -> o.print(Output.object().put("line", line)) : o::println;
       long lines =
           LogTail.follow(
               p,
-              o.out,
+              sink,
               () -> {
                 if (!o.json) {
                   o.note("tailing the log on 127.0.0.1:" + p + " (Ctrl-C to stop)");

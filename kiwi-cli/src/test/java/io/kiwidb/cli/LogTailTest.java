@@ -68,6 +68,26 @@ class LogTailTest {
   }
 
   @Test
+  void withJsonEachLineIsOneDocument() throws Exception {
+    CliRun run =
+        CliRun.run(
+            new FakeStorageEngine(dir).opener(),
+            "",
+            "tail-log",
+            "--json",
+            "--port",
+            String.valueOf(server.getLocalPort()));
+    assertEquals(0, run.code(), run::toString);
+    List<String> lines = new java.util.ArrayList<>();
+    for (String doc : run.lines()) {
+      lines.add(
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(doc).get("line").asText());
+    }
+    assertEquals(LINES, lines);
+    assertEquals("", run.err(), "no notes in JSON mode");
+  }
+
+  @Test
   void theShellFollowsTheEnginesLogPort() {
     FakeStorageEngine engine = new FakeStorageEngine(dir);
     engine.logPort = server.getLocalPort();
@@ -157,7 +177,7 @@ class LogTailTest {
       long lines =
           LogTail.follow(
               silent.getLocalPort(),
-              new java.io.PrintWriter(sw),
+              sw::write,
               () -> {},
               r -> {
                 if (r != null) {
