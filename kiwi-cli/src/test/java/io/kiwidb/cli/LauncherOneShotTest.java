@@ -163,7 +163,9 @@ class LauncherOneShotTest {
     assertFalse(Files.exists(data), "a usage error creates no store, not even for put");
   }
 
+  /** Slow: six engine starts; RealEngineCommandsTest checks the same in-process by default. */
   @Test
+  @Tag("slow")
   void badConfigValuesAreRejectedAndConfigJsonIsNeverReplaced() throws Exception {
     assertEquals(0, text("put", "k", "v").code());
     Path configFile = data.resolve("config.json");

@@ -173,4 +173,26 @@ class RealEngineCommandsTest {
     }
     assertEquals(before, java.nio.file.Files.readString(data.resolve("config.json")));
   }
+
+  @Test
+  void aCorruptConfigJsonStopsEveryCommandAndIsKeptAsItWas() throws Exception {
+    ok("put", "k", "v");
+    Path configFile = data.resolve("config.json");
+    java.nio.file.Files.writeString(configFile, "{\"env\": \"dev\",");
+    CliRun corrupt = kiwi("get", "k");
+    assertEquals(ExitCodes.DATA_DIR, corrupt.code(), corrupt::toString);
+    assertTrue(corrupt.err().startsWith("kiwi: config file "), corrupt::toString);
+    assertTrue(corrupt.err().contains("is not valid JSON"), corrupt::toString);
+    assertEquals("", corrupt.out());
+    assertEquals("{\"env\": \"dev\",", java.nio.file.Files.readString(configFile));
+
+    java.nio.file.Files.writeString(configFile, "{\"max_memtable_entries\": \"x\"}");
+    CliRun badValue = kiwi("put", "k", "v2");
+    assertEquals(ExitCodes.DATA_DIR, badValue.code(), badValue::toString);
+    assertTrue(
+        badValue.err().startsWith("kiwi: invalid config max_memtable_entries=\"x\"")
+            && badValue.err().contains(" in " + configFile + " (the file was left unchanged"),
+        () -> "names the value and the file: " + badValue);
+    assertEquals("{\"max_memtable_entries\": \"x\"}", java.nio.file.Files.readString(configFile));
+  }
 }
