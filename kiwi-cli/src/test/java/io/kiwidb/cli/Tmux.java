@@ -22,6 +22,7 @@ final class Tmux implements AutoCloseable {
 
   private final String socket;
   private final String session = "kiwi";
+  private Path socketFile;
 
   private Tmux(String socket) {
     this.socket = socket;
@@ -80,6 +81,7 @@ final class Tmux implements AutoCloseable {
         shellCommand);
     // Keep the pane after the program exits, so its last words and exit status can be read.
     t.tmux("set-option", "-t", t.session, "remain-on-exit", "on");
+    t.socketFile = Path.of(t.tmux("display-message", "-p", "#{socket_path}").strip());
     return t;
   }
 
@@ -204,5 +206,9 @@ final class Tmux implements AutoCloseable {
   @Override
   public void close() throws IOException {
     tmux("kill-server");
+    // tmux 3.3a leaves the socket file of a killed server behind.
+    if (socketFile != null) {
+      java.nio.file.Files.deleteIfExists(socketFile);
+    }
   }
 }
