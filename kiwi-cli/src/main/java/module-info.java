@@ -8,6 +8,10 @@ module io.kiwidb.cli {
   requires info.picocli;
   requires org.jline;
   requires com.fasterxml.jackson.databind;
+  // JLine (an automatic module) traps Ctrl-C through sun.misc.Signal, found by reflection; without
+  // this the module graph of `java -m io.kiwidb.cli` lacks jdk.unsupported, JLine's handler is
+  // silently not installed, and Ctrl-C in the shell kills the process instead of stopping tail-log.
+  requires jdk.unsupported;
 
   uses io.kiwidb.api.spi.EngineProvider;
 

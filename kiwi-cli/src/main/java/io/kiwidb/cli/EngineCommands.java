@@ -8,6 +8,7 @@ import io.kiwidb.api.ScanOptions;
 import io.kiwidb.api.StorageEngine;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,10 +39,25 @@ final class EngineCommands {
     TailLog.class
   };
 
-  /** The common part: output options, finding the host, running against an engine. */
+  /**
+   * The common part: output options, finding the host, running against an engine. Picocli merges
+   * this {@code @Command} into each subclass's, so every command has {@code --help}.
+   */
+  @Command(mixinStandardHelpOptions = true)
   abstract static class Base implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
+
+    private final EngineHost.Access access;
+
+    /** A command that only reads: a missing data directory is an error, never a new store. */
+    Base() {
+      this(EngineHost.Access.READ);
+    }
+
+    Base(EngineHost.Access access) {
+      this.access = access;
+    }
 
     @Override
     public final Integer call() throws Exception {
@@ -61,57 +77,60 @@ final class EngineCommands {
     void prepare(Output o) {}
 
     EngineHost.Access access() {
-      return EngineHost.Access.READ;
+      return access;
     }
 
     abstract int execute(StorageEngine engine, Output o, EngineHost host) throws Exception;
   }
 
-  @Command(name = "put", description = "Writes a value for a key.", mixinStandardHelpOptions = true)
-  static final class Put extends Base {
+  /** A command whose first argument is a key, checked against the engine's limits. */
+  abstract static class KeyCommand extends Base {
     @Parameters(index = "0", paramLabel = "<key>")
     String key;
 
-    @Parameters(index = "1", paramLabel = "<value>")
-    String value;
+    /** The decoded key, set by {@link #prepare}. */
+    byte[] k;
 
-    @Override
-    EngineHost.Access access() {
-      return EngineHost.Access.WRITE;
+    KeyCommand() {
+      super();
     }
 
-    private byte[] k;
-    private byte[] v;
+    KeyCommand(EngineHost.Access access) {
+      super(access);
+    }
 
     @Override
     void prepare(Output o) {
       k = Limits.checkKey(o.parse("key", key));
+    }
+  }
+
+  @Command(name = "put", description = "Writes a value for a key.")
+  static final class Put extends KeyCommand {
+    @Parameters(index = "1", paramLabel = "<value>")
+    String value;
+
+    private byte[] v;
+
+    Put() {
+      super(EngineHost.Access.WRITE);
+    }
+
+    @Override
+    void prepare(Output o) {
+      super.prepare(o);
       v = Limits.checkValue(o.parse("value", value));
     }
 
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
       engine.put(k, v);
-      ack(o);
-      return ExitCodes.OK;
+      return ack(o);
     }
   }
 
-  @Command(
-      name = "get",
-      description = "Reads a key's value. Exit code 1 when the key is absent.",
-      mixinStandardHelpOptions = true)
-  static final class Get extends Base {
-    @Parameters(paramLabel = "<key>")
-    String key;
-
-    private byte[] k;
-
-    @Override
-    void prepare(Output o) {
-      k = Limits.checkKey(o.parse("key", key));
-    }
-
+  @Command(name = "get", description = "Reads a key's value. Exit code 1 when the key is absent.")
+  static final class Get extends KeyCommand {
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
       Optional<byte[]> v = engine.get(k);
@@ -133,36 +152,20 @@ final class EngineCommands {
   @Command(
       name = "del",
       aliases = "delete",
-      description = "Deletes a key (writes a tombstone); deleting an absent key is fine.",
-      mixinStandardHelpOptions = true)
-  static final class Del extends Base {
-    @Parameters(paramLabel = "<key>")
-    String key;
-
-    @Override
-    EngineHost.Access access() {
-      return EngineHost.Access.WRITE;
-    }
-
-    private byte[] k;
-
-    @Override
-    void prepare(Output o) {
-      k = Limits.checkKey(o.parse("key", key));
+      description = "Deletes a key (writes a tombstone); deleting an absent key is fine.")
+  static final class Del extends KeyCommand {
+    Del() {
+      super(EngineHost.Access.WRITE);
     }
 
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
       engine.delete(k);
-      ack(o);
-      return ExitCodes.OK;
+      return ack(o);
     }
   }
 
-  @Command(
-      name = "scan",
-      description = "Lists live keys and values in key order.",
-      mixinStandardHelpOptions = true)
+  @Command(name = "scan", description = "Lists live keys and values in key order.")
   static final class Scan extends Base {
     @Option(names = "--prefix", paramLabel = "<p>", description = "Only keys starting with <p>.")
     String prefix;
@@ -233,12 +236,10 @@ final class EngineCommands {
 
   @Command(
       name = "flush",
-      description = "Freezes the active memtable and queues it for writing to an L0 table.",
-      mixinStandardHelpOptions = true)
+      description = "Freezes the active memtable and queues it for writing to an L0 table.")
   static final class Flush extends Base {
-    @Override
-    EngineHost.Access access() {
-      return EngineHost.Access.WRITE;
+    Flush() {
+      super(EngineHost.Access.WRITE);
     }
 
     @Override
@@ -256,62 +257,68 @@ final class EngineCommands {
     }
   }
 
-  @Command(
-      name = "mem",
-      description = "Lists the memtables, or shows one memtable's entries.",
-      mixinStandardHelpOptions = true)
+  @Command(name = "mem", description = "Lists the memtables, or shows one memtable's entries.")
   static final class Mem extends Base {
-    @Parameters(arity = "0..1", paramLabel = "<id>", description = "A table or snapshot id.")
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "<id>",
+        description = "A table or snapshot id, or 'active' for the active memtable.")
     String id;
 
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
-      if (id == null) {
-        Views.memListing(engine.showMem(), o);
-        return ExitCodes.OK;
-      }
-      try {
-        Views.memDetail(engine.showMem(id), o);
-        return ExitCodes.OK;
-      } catch (IllegalArgumentException e) {
-        o.note(e.getMessage());
-        return ExitCodes.NOT_FOUND;
-      }
+      return listOrShow(
+          id,
+          o,
+          () -> Views.memListing(engine.showMem(), o),
+          // "active": the active memtable's id is new at every open, so one-shot runs need a name.
+          () ->
+              Views.memDetail(
+                  engine.showMem(id.equals("active") ? engine.showMem().active().tableId() : id),
+                  o));
     }
   }
 
   @Command(
       name = "disk",
-      description = "Lists the table files by level, or shows one table's entries.",
-      mixinStandardHelpOptions = true)
+      description = "Lists the table files by level, or shows one table's entries.")
   static final class Disk extends Base {
     @Parameters(arity = "0..1", paramLabel = "<id>", description = "A table file id.")
     String id;
 
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
-      if (id == null) {
-        Views.diskListing(engine.showDisk(), o);
-        return ExitCodes.OK;
-      }
-      try {
-        Views.tableDetail(engine.showDisk(id), o);
-        return ExitCodes.OK;
-      } catch (IllegalArgumentException e) {
-        o.note(e.getMessage());
-        return ExitCodes.NOT_FOUND;
-      }
+      return listOrShow(
+          id,
+          o,
+          () -> Views.diskListing(engine.showDisk(), o),
+          () -> Views.tableDetail(engine.showDisk(id), o));
     }
   }
 
-  @Command(
-      name = "stats",
-      description = "Shows the engine statistics and counters.",
-      mixinStandardHelpOptions = true)
+  /**
+   * The shape {@code mem} and {@code disk} share: without an id, the listing; with one, its detail,
+   * or exit code 1 when the engine knows no such id (it says so with IllegalArgumentException).
+   */
+  private static int listOrShow(String id, Output o, Runnable listing, Runnable detail) {
+    if (id == null) {
+      listing.run();
+      return ExitCodes.OK;
+    }
+    try {
+      detail.run();
+      return ExitCodes.OK;
+    } catch (IllegalArgumentException e) {
+      o.note(e.getMessage());
+      return ExitCodes.NOT_FOUND;
+    }
+  }
+
+  @Command(name = "stats", description = "Shows the engine statistics and counters.")
   static final class Stats extends Base {
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
-      Views.stats(engine.stats(), o);
+      Views.stats(engine.stats(), engine.logPort(), o);
       return ExitCodes.OK;
     }
   }
@@ -322,8 +329,7 @@ final class EngineCommands {
         "Shows the live configuration, or changes one key.",
         "config set <key> <value> validates the value, applies it live where possible, and saves"
             + " it to config.json."
-      },
-      mixinStandardHelpOptions = true)
+      })
   static final class Config extends Base {
     @Parameters(
         arity = "0..3",
@@ -357,19 +363,8 @@ final class EngineCommands {
         "Follows a lookup through every layer, as a table.",
         "One row per memtable, level and file visited: the filter's answer, whether the block"
             + " came from cache, what the layer answered and the sequence number found."
-      },
-      mixinStandardHelpOptions = true)
-  static final class Trace extends Base {
-    @Parameters(paramLabel = "<key>")
-    String key;
-
-    private byte[] k;
-
-    @Override
-    void prepare(Output o) {
-      k = Limits.checkKey(o.parse("key", key));
-    }
-
+      })
+  static final class Trace extends KeyCommand {
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
       Views.trace(engine.trace(k), o);
@@ -382,38 +377,41 @@ final class EngineCommands {
       description = {
         "Prints the engine's log lines as they happen, until Ctrl-C.",
         "Reads the engine's log broadcast port on 127.0.0.1 until Ctrl-C or the engine closes it."
-      },
-      mixinStandardHelpOptions = true)
+            + " In the shell it follows the shell's engine; on the command line it follows the"
+            + " process that has --data open (a kiwi shell in another terminal, say)."
+      })
   static final class TailLog extends Base {
     @Option(
         names = "--port",
         paramLabel = "<port>",
-        description =
-            "Connect to this port (e.g. another process's engine) instead of opening the store.")
+        description = "Connect to this port on 127.0.0.1 instead.")
     Integer port;
 
-    @Override
-    EngineHost.Access access() {
-      return port != null ? EngineHost.Access.NONE : EngineHost.Access.READ;
+    TailLog() {
+      super(EngineHost.Access.NONE);
     }
 
     @Override
-    int execute(StorageEngine engine, Output o, EngineHost host) throws Exception {
-      int p = port != null ? port : engine.logPort();
-      if (port != null && port == 0) {
-        throw new IllegalArgumentException("--port must be 1 to 65535, got 0");
+    void prepare(Output o) {
+      if (port != null && (port < 1 || port > 65535)) {
+        throw new IllegalArgumentException("--port must be 1 to 65535, got " + port);
       }
+    }
+
+    @Override
+    int execute(StorageEngine unused, Output o, EngineHost host) throws Exception {
+      int p = port != null ? port : host.followedLogPort();
       if (p == 0) {
         o.note("the log broadcast server is disabled (log port 0)");
         return ExitCodes.DATA_DIR;
       }
-      if (p < 0 || p > 65535) {
-        throw new IllegalArgumentException("--port must be 1 to 65535, got " + p);
-      }
+      // JSON: one {"line": ...} document per log line (JSON Lines), since the stream has no end.
+      Consumer<String> sink =
+          o.json ? line -> o.print(Output.object().put("line", line)) : o::println;
       long lines =
           LogTail.follow(
               p,
-              o.out,
+              sink,
               () -> {
                 if (!o.json) {
                   o.note("tailing the log on 127.0.0.1:" + p + " (Ctrl-C to stop)");
@@ -427,11 +425,13 @@ final class EngineCommands {
     }
   }
 
-  private static void ack(Output o) {
+  /** The answer of a write: {@code OK}, or {@code {"ok":true}}. */
+  private static int ack(Output o) {
     if (o.json) {
       o.print(Output.object().put("ok", true));
     } else {
       o.println("OK");
     }
+    return ExitCodes.OK;
   }
 }

@@ -10,7 +10,7 @@ import io.kiwidb.api.StorageEngine;
 interface EngineHost {
   /** What a command needs from the data directory. */
   enum Access {
-    /** No engine at all (e.g. tailing a log port given explicitly). */
+    /** No engine of its own (tail-log follows an engine that is already running). */
     NONE,
     /** An existing store; a missing data directory is an error rather than a new empty store. */
     READ,
@@ -32,10 +32,22 @@ interface EngineHost {
   int run(Access access, Action action) throws Exception;
 
   /** Whether output is JSON unless a command says otherwise. */
-  boolean defaultJson();
+  default boolean defaultJson() {
+    return false;
+  }
 
   /** The key/value format unless a command says otherwise. */
-  ByteFormat defaultFormat();
+  default ByteFormat defaultFormat() {
+    return ByteFormat.UTF8;
+  }
+
+  /**
+   * The log broadcast port {@code tail-log} follows when given none: the shell's own engine's, or,
+   * on the command line, that of the engine another process has open on the data directory.
+   *
+   * @return the port, or 0 when that engine's log server is disabled
+   */
+  int followedLogPort() throws Exception;
 
   /**
    * Registers what to do on Ctrl-C while a long-running command (tail-log) runs, or clears it with

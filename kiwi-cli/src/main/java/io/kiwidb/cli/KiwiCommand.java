@@ -8,10 +8,12 @@ import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.spi.CompactionStrategy;
 import io.kiwidb.api.spi.Compressor;
 import io.kiwidb.api.spi.EngineProvider;
+import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.FilterPolicy;
 import io.kiwidb.api.spi.MemTableFactory;
 import io.kiwidb.api.spi.NamedProviders;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -45,11 +47,12 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  ok",
-      "  1  not found (get, mem <id>, disk <id>)",
+      "  1  not found (get; mem or disk with an unknown id)",
       "  2  usage error: unknown command or option, bad argument",
       "  3  data directory missing, not a directory or locked; invalid config",
       "  4  I/O error, corrupt data, write stall or background error",
       "  5  internal error, or no engine installed",
+      "130  interrupted with Ctrl-C (a one-shot tail-log, say)",
       "See docs/cli.md for examples."
     })
 final class KiwiCommand implements Callable<Integer>, EngineHost {
@@ -93,11 +96,28 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
     StorageEngine engine;
     try {
       engine = opener.open(data);
-    } catch (InvalidConfigException | CorruptionException | KiwiIOException e) {
+    } catch (InvalidConfigException e) {
+      // A bad value read from config.json: say which file, since the user did not type the value.
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("config.json")) {
+        throw e;
+      }
+      throw new InvalidConfigException(
+          message
+              + " in "
+              + data.resolve("config.json")
+              + " (the file was left unchanged; fix the value or delete the file for the defaults)",
+          e);
+    } catch (CorruptionException | KiwiIOException e) {
       throw e;
     } catch (KiwiException e) {
+      // A held LOCK or a failed recovery step: name the directory unless the engine already did.
+      String message = String.valueOf(e.getMessage());
+      boolean named =
+          message.contains(data.toString())
+              || message.contains(data.toAbsolutePath().normalize().toString());
       throw new ExitCodes.DataDirectoryException(
-          "cannot open data directory " + data + ": " + e.getMessage(), e);
+          named ? message : "cannot open data directory " + data + ": " + message, e);
     }
     // Ctrl-C during a long command (tail-log, a big scan) still closes the engine cleanly.
     Thread closer = new Thread(engine::close, "kiwi-close-on-exit");
@@ -129,13 +149,8 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
   }
 
   @Override
-  public boolean defaultJson() {
-    return false;
-  }
-
-  @Override
-  public ByteFormat defaultFormat() {
-    return ByteFormat.UTF8;
+  public int followedLogPort() throws IOException {
+    return RunningEngine.logPort(FileSystem.local(), data);
   }
 
   int shell(StorageEngine engine, boolean json, ByteFormat format, Path history) throws Exception {
@@ -202,14 +217,21 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
       KiwiCommand root = (KiwiCommand) spec.root().userObject();
       boolean json = output.json(false);
       ByteFormat format = output.format(ByteFormat.UTF8);
-      Path file =
-          noHistory
-              ? null
-              : history != null
-                  ? history
-                  : Path.of(System.getProperty("user.home"), ".kiwi_history");
+      Path file = noHistory ? null : history != null ? history : defaultHistory();
       return root.run(Access.WRITE, engine -> root.shell(engine, json, format, file));
     }
+  }
+
+  /**
+   * {@code ~/.kiwi_history}, where {@code ~} is {@code $HOME} as in a Unix shell (the JVM's {@code
+   * user.home} comes from the password database and ignores {@code HOME=/elsewhere kiwi shell}).
+   */
+  static Path defaultHistory() {
+    String home = System.getenv("HOME");
+    if (home == null || home.isEmpty()) {
+      home = System.getProperty("user.home");
+    }
+    return Path.of(home, ".kiwi_history");
   }
 
   /** {@code kiwi info}: the version, the data directory, and the installed implementations. */

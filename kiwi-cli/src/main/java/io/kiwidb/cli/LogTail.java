@@ -3,7 +3,6 @@ package io.kiwidb.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,14 +23,15 @@ final class LogTail {
    * Copies log lines until end of stream or interruption.
    *
    * @param port the log broadcast port on 127.0.0.1
-   * @param out where lines go, flushed after each so they appear as they arrive
+   * @param lines receives each line as it arrives (and shows it at once)
    * @param connected run once the connection is up (to tell the user the tail has started)
    * @param onInterrupt receives the action that stops the tail (closing the socket), and {@code
    *     null} when the tail is over, so an interactive host can bind it to Ctrl-C
    * @return how many lines were copied
    * @throws IOException if the port cannot be reached, naming it
    */
-  static long follow(int port, PrintWriter out, Runnable connected, Consumer<Runnable> onInterrupt)
+  static long follow(
+      int port, Consumer<String> lines, Runnable connected, Consumer<Runnable> onInterrupt)
       throws IOException {
     Socket socket = new Socket();
     AtomicBoolean stopped = new AtomicBoolean();
@@ -52,21 +52,20 @@ final class LogTail {
               // Closing is how we stop; a failure to close leaves nothing to clean up.
             }
           });
-      long lines = 0;
+      long count = 0;
       try (BufferedReader in =
           new BufferedReader(
               new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-          out.println(line);
-          out.flush();
-          lines++;
+          lines.accept(line);
+          count++;
         }
       } catch (IOException e) {
         if (!stopped.get()) {
           throw e;
         }
       }
-      return lines;
+      return count;
     } finally {
       onInterrupt.accept(null);
     }

@@ -82,6 +82,11 @@ final class Shell {
     }
 
     @Override
+    public int followedLogPort() {
+      return shell.engine.logPort();
+    }
+
+    @Override
     public void onInterrupt(Runnable handler) {
       shell.interrupt = handler;
     }
@@ -122,7 +127,7 @@ final class Shell {
             });
     out.println(
         "kiwi shell on "
-            + engine.dataRoot()
+            + engine.dataRoot().toAbsolutePath().normalize()
             + ". Type help for the commands, exit or Ctrl-D to leave; Tab completes.");
     out.flush();
     try {

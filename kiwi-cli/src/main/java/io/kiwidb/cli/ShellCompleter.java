@@ -73,6 +73,7 @@ final class ShellCompleter implements Completer {
   private List<String> memIds() {
     MemListing m = engine.showMem();
     List<String> ids = new ArrayList<>();
+    ids.add("active");
     ids.add(m.active().tableId());
     for (MemTableSummary s : m.immutable()) {
       ids.add(s.snapshotId() != null ? s.snapshotId() : s.tableId());

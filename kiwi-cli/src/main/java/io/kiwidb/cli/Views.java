@@ -28,7 +28,11 @@ final class Views {
 
   // ---- stats
 
-  static void stats(EngineStats s, Output o) {
+  /**
+   * The reference's nine fields, then the log broadcast port (so another terminal can run {@code
+   * kiwi tail-log --port N}; 0 when disabled), then the counters.
+   */
+  static void stats(EngineStats s, int logPort, Output o) {
     EngineCounters c = s.counters();
     if (o.json) {
       ObjectNode n = Output.object();
@@ -41,6 +45,7 @@ final class Views {
       n.put("immutable_queue_len", s.immutableQueueLen());
       n.set("immutable_snapshots", Output.value(s.immutableSnapshots()));
       n.put("l0_sstable_count", s.l0SstableCount());
+      n.put("log_port", logPort);
       if (c != null) {
         ObjectNode cn = n.putObject("counters");
         cn.put("writes", c.writes());
@@ -66,8 +71,11 @@ final class Views {
     t.row("active_table_id", s.activeTableId());
     t.row("active_size_bytes", s.activeSizeBytes());
     t.row("immutable_queue_len", s.immutableQueueLen());
-    t.row("immutable_snapshots", String.join(",", s.immutableSnapshots()));
+    t.row(
+        "immutable_snapshots",
+        s.immutableSnapshots().isEmpty() ? null : String.join(",", s.immutableSnapshots()));
     t.row("l0_sstable_count", s.l0SstableCount());
+    t.row("log_port", logPort);
     if (c != null) {
       t.row("writes", c.writes());
       t.row("reads", c.reads());

@@ -1,6 +1,7 @@
 package io.kiwidb.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiwidb.testkit.ModuleDescriptors;
 import java.lang.module.ModuleDescriptor;
@@ -30,15 +31,35 @@ class CliModuleTest {
   }
 
   @Test
-  void requiresTheApiPicocliJlineAndJacksonAndUsesTheEngineProvider() {
+  void requiresTheApiPicocliJlineJacksonAndSignalsAndUsesTheEngineProvider() {
     Set<String> requires =
         module.getDescriptor().requires().stream()
             .filter(r -> !r.name().equals("java.base"))
             .map(ModuleDescriptor.Requires::name)
             .collect(Collectors.toSet());
     assertEquals(
-        Set.of("io.kiwidb.api", "info.picocli", "org.jline", "com.fasterxml.jackson.databind"),
+        Set.of(
+            "io.kiwidb.api",
+            "info.picocli",
+            "org.jline",
+            "com.fasterxml.jackson.databind",
+            "jdk.unsupported"),
         requires);
     assertEquals(Set.of("io.kiwidb.api.spi.EngineProvider"), module.getDescriptor().uses());
+  }
+
+  /**
+   * Regression: without jdk.unsupported in the module graph of {@code java -m io.kiwidb.cli}, JLine
+   * could not install its SIGINT handler, and Ctrl-C during {@code tail-log} killed the whole shell
+   * (exit 130) instead of returning to the prompt. LauncherTerminalTest checks the behaviour.
+   */
+  @Test
+  void ctrlCInTheShellNeedsJdkUnsupportedInTheModuleGraph() {
+    assertTrue(
+        module.getDescriptor().requires().stream()
+            .anyMatch(r -> r.name().equals("jdk.unsupported")));
+    assertTrue(
+        ModuleLayer.boot().findModule("jdk.unsupported").isPresent(),
+        "resolved at run time, so JLine (an automatic module, which reads every module) sees it");
   }
 }

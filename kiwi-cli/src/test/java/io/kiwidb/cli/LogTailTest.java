@@ -68,6 +68,26 @@ class LogTailTest {
   }
 
   @Test
+  void withJsonEachLineIsOneDocument() throws Exception {
+    CliRun run =
+        CliRun.run(
+            new FakeStorageEngine(dir).opener(),
+            "",
+            "tail-log",
+            "--json",
+            "--port",
+            String.valueOf(server.getLocalPort()));
+    assertEquals(0, run.code(), run::toString);
+    List<String> lines = new java.util.ArrayList<>();
+    for (String doc : run.lines()) {
+      lines.add(
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(doc).get("line").asText());
+    }
+    assertEquals(LINES, lines);
+    assertEquals("", run.err(), "no notes in JSON mode");
+  }
+
+  @Test
   void theShellFollowsTheEnginesLogPort() {
     FakeStorageEngine engine = new FakeStorageEngine(dir);
     engine.logPort = server.getLocalPort();
@@ -81,9 +101,41 @@ class LogTailTest {
   @Test
   void aDisabledLogServerIsReported() {
     FakeStorageEngine engine = new FakeStorageEngine(dir);
-    CliRun run = CliRun.run(engine.opener(), "", "tail-log", "--data", dir.toString());
+    CliRun run = CliRun.run(engine.opener(), "tail-log\n", "shell", "--data", dir.toString());
     assertEquals(ExitCodes.DATA_DIR, run.code(), run::toString);
     assertEquals("the log broadcast server is disabled (log port 0)\n", run.err());
+  }
+
+  @Test
+  void oneShotWithoutAPortNeedsAProcessHoldingTheDataDirectory() {
+    FakeStorageEngine engine = new FakeStorageEngine(dir);
+    CliRun run = CliRun.run(engine.opener(), "", "tail-log", "--data", dir.toString());
+    assertEquals(ExitCodes.DATA_DIR, run.code(), run::toString);
+    assertTrue(
+        run.err().startsWith("kiwi: no kiwi process has " + dir + " open, so there is no log"),
+        run::toString);
+    assertEquals(0, engine.opens, "tail-log never opens an engine of its own");
+    CliRun badPort = CliRun.run(engine.opener(), "", "tail-log", "--port", "70000");
+    assertEquals(ExitCodes.USAGE, badPort.code(), badPort::toString);
+    assertEquals("kiwi: --port must be 1 to 65535, got 70000\n", badPort.err());
+  }
+
+  @Test
+  void theLastAnnouncedPortIsReadFromTheEnginesLogFile() throws IOException {
+    Path log = dir.resolve("kiwidb.log");
+    java.nio.file.Files.writeString(
+        log,
+        String.join(
+            "\n",
+            "2026-01-01T00:00:00Z INFO  [main] io.kiwidb.engine.EngineOpener - Startup complete"
+                + " data_root=\"/d\" log_port=\"9009\"",
+            "2026-01-01T00:00:01Z INFO  [main] x - Flush done log_port=\"1\"",
+            "2026-01-01T00:00:02Z INFO  [main] io.kiwidb.engine.EngineOpener - Startup complete"
+                + " data_root=\"/d\" l0_sstables=\"1\" log_port=\"40123\"",
+            ""));
+    io.kiwidb.api.spi.FileSystem fs = io.kiwidb.api.spi.FileSystem.local();
+    assertEquals(40123, RunningEngine.lastAnnouncedPort(fs, log));
+    assertEquals(-1, RunningEngine.lastAnnouncedPort(fs, dir.resolve("absent.log")));
   }
 
   @Test
@@ -125,7 +177,7 @@ class LogTailTest {
       long lines =
           LogTail.follow(
               silent.getLocalPort(),
-              new java.io.PrintWriter(sw),
+              sw::write,
               () -> {},
               r -> {
                 if (r != null) {

@@ -122,6 +122,7 @@ class OneShotCommandsTest {
     assertEquals(
         List.of("active memtable a1: 1 entry", "KEY  SEQ  OP   VALUE", "k2     3  PUT  v2"),
         detail.lines());
+    assertEquals(detail.lines(), kiwi("mem", "active").lines(), "'active' names the active one");
     CliRun missing = kiwi("mem", "zz");
     assertEquals(ExitCodes.NOT_FOUND, missing.code());
     assertEquals("no memtable with id 'zz'\n", missing.err());
@@ -133,18 +134,7 @@ class OneShotCommandsTest {
     CliRun stats = kiwi("stats");
     assertEquals(0, stats.code());
     List<String> keys = stats.lines().stream().map(l -> l.split("\\s+")[0]).toList();
-    assertEquals(
-        List.of(
-            "key_count",
-            "seq",
-            "wal_entry_count",
-            "data_root",
-            "active_table_id",
-            "active_size_bytes",
-            "immutable_queue_len",
-            "immutable_snapshots",
-            "l0_sstable_count"),
-        keys.subList(0, 9));
+    assertEquals(JsonOutputTest.REFERENCE_STATS_FIELDS, keys.subList(0, 9));
     assertTrue(stats.out().contains("writes               1"), stats::toString);
   }
 

@@ -68,7 +68,7 @@ class ShellCompleterTest {
     engine.freeze();
     engine.put("k2".getBytes(UTF_8), "v".getBytes(UTF_8));
     engine.flush();
-    assertEquals(List.of("a2", "s0"), completer.candidates(List.of("mem", ""), 1));
+    assertEquals(List.of("active", "a2", "s0"), completer.candidates(List.of("mem", ""), 1));
     assertEquals(List.of("000001"), completer.candidates(List.of("disk", ""), 1));
   }
 

@@ -1,0 +1,81 @@
+package io.kiwidb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real processes on one data directory: a {@code kiwi shell} holds the store open (and its
+ * {@code LOCK}) while one-shot commands run next to it, as when a user keeps a shell open in one
+ * terminal and types commands in another.
+ */
+@Tag("launcher")
+class LauncherTwoProcessesTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @TempDir Path work;
+
+  @BeforeAll
+  static void needsThePackagedProgram() {
+    KiwiLauncher.assumePackaged();
+  }
+
+  @Test
+  void aLockedDataDirectoryIsReportedAndTailLogFollowsTheProcessHoldingIt() throws Exception {
+    KiwiLauncher kiwi = new KiwiLauncher(work);
+    String data = work.resolve("data").toString();
+    try (KiwiLauncher.Child shell = kiwi.start("shell", "--data", data, "--no-history")) {
+      // Once the shell answers, its engine is open and holds LOCK.
+      shell.write("stats --json\n");
+      shell.awaitOutput("the shell's stats", r -> r.out().contains("\"log_port\""), 60);
+      JsonNode stats = MAPPER.readTree(shell.stdout().lines().findFirst().orElseThrow());
+      int logPort = stats.get("log_port").asInt();
+
+      CliRun get = kiwi.run("get", "--data", data, "k");
+      assertEquals(ExitCodes.DATA_DIR, get.code(), get::toString);
+      assertTrue(
+          get.err().startsWith("kiwi: data directory " + data + " is in use"), get::toString);
+      assertTrue(get.err().contains("only one engine may open a data directory"), get::toString);
+      CliRun put = kiwi.run("put", "--data", data, "k", "v");
+      assertEquals(ExitCodes.DATA_DIR, put.code(), put::toString);
+
+      // tail-log finds the shell's engine through LOCK and the port its log announced.
+      try (KiwiLauncher.Child tail = kiwi.start("tail-log", "--data", data)) {
+        tail.awaitOutput(
+            "the tail to connect",
+            r -> r.err().contains("tailing the log on 127.0.0.1:" + logPort + " (Ctrl-C to stop)"),
+            60);
+        shell.write("put k v\nflush\n");
+        tail.awaitOutput("the flush in the log", r -> r.out().contains("Flush"), 30);
+        tail.interrupt(); // Ctrl-C
+        CliRun stopped = tail.await(30);
+        assertEquals(130, stopped.code(), "killed by SIGINT, as a shell reports it: " + stopped);
+      }
+
+      // The end of the log (the engine closing) ends the tail cleanly, with exit code 0.
+      try (KiwiLauncher.Child tail = kiwi.start("tail-log", "--data", data)) {
+        tail.awaitOutput("the tail to connect", r -> r.err().contains("tailing the log"), 60);
+        shell.closeStdin(); // the shell's script ends: it closes the engine
+        CliRun ended = tail.await(30);
+        assertEquals(0, ended.code(), ended::toString);
+        assertTrue(ended.out().contains("Shutdown started"), ended::toString);
+        assertTrue(ended.err().contains("(log closed after "), ended::toString);
+      }
+      CliRun shellRun = shell.await(30);
+      assertEquals(0, shellRun.code(), shellRun::toString);
+    }
+    // Nobody holds the directory now: tail-log says there is nothing to follow.
+    CliRun alone = kiwi.run("tail-log", "--data", data);
+    assertEquals(ExitCodes.DATA_DIR, alone.code(), alone::toString);
+    assertTrue(
+        alone.err().startsWith("kiwi: no kiwi process has " + data + " open"), alone::toString);
+    assertEquals("v\n", kiwi.run("get", "--data", data, "k").out(), "the shell's write is durable");
+  }
+}
