@@ -87,21 +87,28 @@ class RibbonFilterPolicyTest extends FilterPolicyContract {
    */
   @Test
   void bandingFailureRetriesWithTheNextSeed(SeededRandom random) {
-    RibbonFilterPolicy.RibbonBuilder b = new RibbonFilterPolicy.RibbonBuilder(7, 0.15);
-    java.util.List<byte[]> keys = new java.util.ArrayList<>();
-    for (int i = 0; i < 100_000; i++) {
-      byte[] k = random.bytes(12);
-      keys.add(k);
-      b.add(k);
+    // At 15% slack most key sets of this size fail to band on the first hash seed, but not all
+    // (seed -3249676681557798827 banded at once): try key sets until one needs a retry, and check
+    // every set's filter, retried or not, answers yes for all its keys.
+    boolean retried = false;
+    for (int set = 0; set < 20 && !retried; set++) {
+      RibbonFilterPolicy.RibbonBuilder b = new RibbonFilterPolicy.RibbonBuilder(7, 0.15);
+      java.util.List<byte[]> keys = new java.util.ArrayList<>();
+      for (int i = 0; i < 100_000; i++) {
+        byte[] k = random.bytes(12);
+        keys.add(k);
+        b.add(k);
+      }
+      byte[] f = b.finish();
+      long seed = io.kiwidb.api.spi.Coding.getLong(f, 8);
+      System.out.println("[ribbon] key set " + set + " banded after " + seed + " retries");
+      retried = seed > 0;
+      FilterPolicy.Reader reader = ribbon.reader(f);
+      for (byte[] k : keys) {
+        assertTrue(reader.mayContain(k));
+      }
     }
-    byte[] f = b.finish();
-    long seed = io.kiwidb.api.spi.Coding.getLong(f, 8);
-    System.out.println("[ribbon] banded 100000 keys at 15% slack after " + seed + " retries");
-    assertTrue(seed > 0, "expected a retry, got seed " + seed);
-    FilterPolicy.Reader reader = ribbon.reader(f);
-    for (byte[] k : keys) {
-      assertTrue(reader.mayContain(k));
-    }
+    assertTrue(retried, "no key set of 20 needed a retry at 15% slack");
   }
 
   @Test
