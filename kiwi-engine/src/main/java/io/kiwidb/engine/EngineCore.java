@@ -112,6 +112,9 @@ final class EngineCore {
       backgroundError = error;
     }
     counters.backgroundErrors.increment();
+    // Writers waiting for room in the immutable queue would otherwise wait out
+    // backpressure_timeout for a flush that will never come.
+    parts.memTables.wakeWaiters();
     log.atError()
         .setMessage("Background error; writes are refused until reopen")
         .addKeyValue("job", what)
@@ -160,7 +163,7 @@ final class EngineCore {
     MemTableSet mems = parts.memTables;
     mems.writeLock().lock();
     try {
-      mems.awaitRoom();
+      mems.awaitRoom(() -> checkWritable(call));
     } finally {
       mems.writeLock().unlock();
     }
