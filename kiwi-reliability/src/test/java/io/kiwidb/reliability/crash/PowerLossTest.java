@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Background threads make the exact interleaving differ a little between runs, so "the k-th
  * operation" lands on neighbouring operations from run to run; over all k every step is covered.
- * Default: a 60-step workload, every k. {@code -Psoak}: a 200-step workload, every k.
+ * Default: a 100-step workload, every k. {@code -Psoak}: a 300-step workload, every k.
  */
 @ExtendWith(SeededRandomExtension.class)
 class PowerLossTest {
@@ -61,7 +61,7 @@ class PowerLossTest {
   }
 
   private void sweep(String syncMode, long seed) {
-    Workload w = new Workload(seed, CrashTesting.soak() ? 200 : 60, 16);
+    Workload w = new Workload(seed, CrashTesting.soak() ? 300 : 100, 16);
     FaultInjectingFileSystem dry = FaultInjectingFileSystem.inMemory();
     CrashTesting.writeConfig(dry, ROOT, config(syncMode));
     long before = dry.count(Op.MUTATING);
