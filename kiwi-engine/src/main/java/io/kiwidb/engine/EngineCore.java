@@ -410,6 +410,10 @@ final class EngineCore {
         .addKeyValue("immutable_queue_len", parts.memTables.queueLength())
         .addKeyValue("seq", visibleSeq)
         .log();
-    parts.closeAll(() -> log.info("Shutdown complete"));
+    RuntimeException walFailure = parts.closeAll(() -> log.info("Shutdown complete"));
+    if (walFailure != null) {
+      // Everything is closed; but a failed final WAL sync must not look like a clean close.
+      throw walFailure;
+    }
   }
 }

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.kiwidb.api.BackgroundErrorException;
+import io.kiwidb.api.EngineClosedException;
+import io.kiwidb.api.KiwiIOException;
 import io.kiwidb.api.StorageEngine;
 import io.kiwidb.engine.LsmEngine;
+import io.kiwidb.testkit.FaultInjectingFileSystem;
+import io.kiwidb.testkit.FaultInjectingFileSystem.Fault;
+import io.kiwidb.testkit.FaultInjectingFileSystem.Op;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +54,26 @@ class EngineRegressionTest {
       for (int i = 0; i < 8; i++) {
         assertArrayEquals(b("v" + i), reopened.get(b("k" + i)).orElseThrow());
       }
+    }
+  }
+
+  /**
+   * Found by {@link FailingIoTest}: {@code close()} swallowed a failed final WAL sync (it only
+   * logged a warning), so with {@code wal_sync_mode=none}, where that sync is what makes the last
+   * writes durable, a failed fsync looked like a clean close.
+   */
+  @Test
+  void closeReportsAFailedFinalWalSync() {
+    FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
+    CrashTesting.writeConfig(fs, ROOT, CrashTesting.tinyConfig("none"));
+    StorageEngine engine = LsmEngine.open(fs, ROOT, null);
+    engine.put(b("k"), b("v"));
+    fs.failAt(Op.SYNC, 1, Fault.TRANSIENT); // nothing else syncs during this close
+    assertThrows(KiwiIOException.class, engine::close);
+    assertThrows(EngineClosedException.class, () -> engine.get(b("k")), "closed all the same");
+    engine.close(); // idempotent, and quiet the second time
+    try (StorageEngine reopened = LsmEngine.open(fs, ROOT, null)) {
+      assertArrayEquals(b("v"), reopened.get(b("k")).orElseThrow());
     }
   }
 }
