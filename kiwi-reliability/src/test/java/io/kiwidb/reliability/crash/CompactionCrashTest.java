@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * power cut armed at its k-th I/O operation of any kind (reads included: a crash can come while the
  * inputs are read), for every k up to the number the compaction takes. After the cut the store is
  * reopened and every key must read exactly as loaded; then the reopened store must compact and
- * still read the same.
+ * still read the same. Both strategies; default one seeded load, {@code -Psoak} ten.
  */
 @ExtendWith(SeededRandomExtension.class)
 class CompactionCrashTest {
@@ -35,8 +35,11 @@ class CompactionCrashTest {
   @Test
   void crashAtEveryIoStepOfACompactionLosesAndResurrectsNothing(SeededRandom random) {
     long seed = random.nextLong();
-    for (String strategy : List.of("leveled", "tiered")) {
-      sweep(strategy, seed);
+    int loads = CrashTesting.soak() ? 10 : 1;
+    for (int i = 0; i < loads; i++) {
+      for (String strategy : List.of("leveled", "tiered")) {
+        sweep(strategy, seed + i);
+      }
     }
   }
 
