@@ -37,11 +37,6 @@ final class Expectations {
     return Collections.unmodifiableSet(a == null ? absentOnly() : a);
   }
 
-  /** Whether only one value is allowed for every key. */
-  boolean exact() {
-    return allowed.values().stream().allMatch(s -> s.size() == 1);
-  }
-
   /** Every key ever written. */
   Set<String> keys() {
     return Collections.unmodifiableSet(allowed.keySet());

@@ -17,9 +17,10 @@ import java.util.SplittableRandom;
  * threads that put, delete and write small batches, each in its own key range, until the parent
  * kills it with SIGKILL.
  *
- * <p>Protocol on stdout, one line per event, each written with a single {@code write} call (so
- * lines from different threads never interleave, and a kill leaves at most a torn last line, which
- * the parent ignores):
+ * <p>Protocol: lines appended to a journal file, one per event, each with a single {@code write}
+ * call on a file opened for append, so lines from different threads never interleave, the kernel
+ * keeps every line written before the kill, and a kill leaves at most a torn last line (the parent
+ * ignores it). Stdout carries a single byte, {@code R}, once the store is open. The journal:
  *
  * <ul>
  *   <li>{@code #R} once the store is open;
@@ -29,11 +30,12 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>Arguments: data root, cycle number (makes values unique across cycles), seed, threads, keys
- * per thread, journal file, and optionally a lifetime in milliseconds.
+ * per thread, journal file, and optionally a lifetime in milliseconds (default two minutes).
  *
  * <p>Why not stdout: lines written to the pipe just before the kill were sometimes missing on the
- * parent's side (the JDK drains a dead child's pipe on its reaper thread), which made writes look
- * unacknowledged and even unissued. A file has no such window.
+ * parent's side. When a child dies, the JDK drains what is left in its pipe on the process reaper
+ * thread, and a read already in progress on the old stream then fails, so those lines were lost.
+ * That made writes look unissued while the store held them. A file has no such window.
  */
 public final class KillChild {
   private static final FileOutputStream READY = new FileOutputStream(FileDescriptor.out);
@@ -63,8 +65,7 @@ public final class KillChild {
       writers.add(w);
     }
     // The parent's kill normally ends this process; the lifetime bounds it should the parent
-    // vanish,
-    // and a short one gives the parent a clean exit to record a class-data-sharing archive from.
+    // vanish.
     Thread.sleep(args.length > 6 ? Long.parseLong(args[6]) : 120_000);
     System.exit(0);
   }

@@ -162,7 +162,7 @@ class ProcessKillTest {
     return "stderr tail: " + all.substring(Math.max(0, all.length() - 3000));
   }
 
-  /** A running child and the complete lines it has printed. */
+  /** A running child, its journal, and a thread that waits for its "store open" byte. */
   private static final class Child {
     final Process process;
     final Thread reader;
