@@ -26,7 +26,9 @@ import java.util.SplittableRandom;
  *   <li>{@code #R} once the store is open;
  *   <li>{@code #I <thread> <ops>} before a call, where ops are {@code P <key> <value>} and {@code D
  *       <key>} tokens (several for a batch);
- *   <li>{@code #A <thread>} after that call returned, i.e. once the write was acknowledged.
+ *   <li>{@code #A <thread>} after that call returned, i.e. once the write was acknowledged;
+ *   <li>{@code #E <thread> <error>} if the call threw (the thread then stops): on a healthy disk
+ *       that is a bug, and the parent fails the test.
  * </ul>
  *
  * <p>Arguments: data root, cycle number (makes values unique across cycles), seed, threads, keys
@@ -99,15 +101,21 @@ public final class KillChild {
         }
       }
       emit(line.toString());
-      if (ops > 1) {
-        engine.write(batch);
-      } else {
-        WriteBatch.Operation op = batch.operations().get(0);
-        if (op.isDelete()) {
-          engine.delete(op.key());
+      try {
+        if (ops > 1) {
+          engine.write(batch);
         } else {
-          engine.put(op.key(), op.value());
+          WriteBatch.Operation op = batch.operations().get(0);
+          if (op.isDelete()) {
+            engine.delete(op.key());
+          } else {
+            engine.put(op.key(), op.value());
+          }
         }
+      } catch (RuntimeException e) {
+        // On a healthy disk no call may fail: report it, so the parent fails the test.
+        emit("#E " + thread + " " + e.toString().replace('\n', ' '));
+        return;
       }
       emit("#A " + thread);
     }

@@ -113,6 +113,11 @@ class ProcessKillTest {
 
       List<String> lines = child.lines();
       Files.deleteIfExists(child.journal);
+      for (String line : lines) {
+        if (line.startsWith("#E ")) {
+          fail("cycle " + cycle + " (" + syncMode + "): a write failed in the child: " + line);
+        }
+      }
       Outcome outcome = Outcome.parse(lines, model);
       acked += outcome.acked;
       inFlight += outcome.inFlight.size();
