@@ -128,6 +128,9 @@ final class EngineCore {
       backgroundError = error;
     }
     counters.backgroundErrors.increment();
+    // Writers waiting for room in the immutable queue would otherwise wait out
+    // backpressure_timeout for a flush that will never come.
+    parts.memTables.wakeWaiters();
     log.atError()
         .setMessage("Background error; writes are refused until reopen")
         .addKeyValue("job", what)
@@ -181,7 +184,8 @@ final class EngineCore {
       boolean mayWait = mems.queueLength() >= mems.options().immutableQueueMaxLen();
       long start = mayWait ? System.nanoTime() : 0;
       try {
-        mems.awaitRoom();
+        // The recheck fails a waiting writer at once when the flush pipeline fails meanwhile.
+        mems.awaitRoom(() -> checkWritable(call));
       } catch (WriteStallException e) {
         // The queue never drained because the flush pipeline failed: say that, not "stalled".
         Throwable error = backgroundError;
@@ -506,13 +510,18 @@ final class EngineCore {
         .addKeyValue("seq", visibleSeq)
         .log();
     int port = logPort();
-    parts.closeAll(
-        () -> {
-          if (port != 0) {
-            log.atInfo().setMessage("Log server stopping").addKeyValue("port", port).log();
-          }
-          log.info("Shutdown complete");
-        });
+    RuntimeException walFailure =
+        parts.closeAll(
+            () -> {
+              if (port != 0) {
+                log.atInfo().setMessage("Log server stopping").addKeyValue("port", port).log();
+              }
+              log.info("Shutdown complete");
+            });
+    if (walFailure != null) {
+      // Everything is closed; but a failed final WAL sync must not look like a clean close.
+      throw walFailure;
+    }
   }
 
   /** Shortens the close drain timeout (tests of the timeout path). */

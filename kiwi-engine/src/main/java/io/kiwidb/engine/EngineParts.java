@@ -62,8 +62,12 @@ final class EngineParts {
    * runs even if an earlier one failed; failures are logged.
    *
    * @param lastWords logged just before logging stops
+   * @return the WAL's close failure (its final sync or close failed), or null: the caller of {@code
+   *     close()} must hear of it, because in {@code wal_sync_mode=none} that sync is what makes the
+   *     last writes durable
    */
-  void closeAll(Runnable lastWords) {
+  RuntimeException closeAll(Runnable lastWords) {
+    RuntimeException walFailure = null;
     if (asyncExecutor != null) {
       asyncExecutor.shutdown();
       try {
@@ -73,7 +77,7 @@ final class EngineParts {
       }
     }
     if (wal != null) {
-      quietly("close WAL", wal::close);
+      walFailure = quietly("close WAL", wal::close);
       log.info("WAL closed");
     }
     if (tables != null) {
@@ -84,13 +88,17 @@ final class EngineParts {
     if (env != null) {
       quietly("release lock and stop logging", env::close);
     }
+    return walFailure;
   }
 
-  private static void quietly(String what, Runnable step) {
+  /** Runs a close step; logs and returns its failure, so the remaining steps still run. */
+  private static RuntimeException quietly(String what, Runnable step) {
     try {
       step.run();
+      return null;
     } catch (RuntimeException e) {
       log.atWarn().setMessage("Close step failed").addKeyValue("step", what).setCause(e).log();
+      return e;
     }
   }
 }

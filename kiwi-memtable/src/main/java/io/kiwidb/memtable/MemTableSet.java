@@ -139,9 +139,21 @@ public final class MemTableSet {
    * @throws IllegalStateException if the caller does not hold the write lock
    */
   public void awaitRoom() {
+    awaitRoom(() -> {});
+  }
+
+  /**
+   * Like {@link #awaitRoom()}, but runs {@code recheck} before each wait; an exception it throws
+   * ends the wait and reaches the caller. The engine passes its background-error check: once the
+   * flush pipeline has stopped, no room will ever come, and a writer must fail at once instead of
+   * waiting out {@code backpressure_timeout}. Whoever makes {@code recheck} start throwing calls
+   * {@link #wakeWaiters()}.
+   */
+  public void awaitRoom(Runnable recheck) {
     requireWriteLock("awaitRoom");
     long start = System.nanoTime();
     while (true) {
+      recheck.run();
       MemTableOptions o = options;
       View v = view;
       if (!isFull(v.active, o)) {
@@ -354,6 +366,16 @@ public final class MemTableSet {
       }
     }
     return Optional.empty();
+  }
+
+  /** Wakes every writer waiting in {@link #awaitRoom(Runnable)}, so it runs its recheck now. */
+  public void wakeWaiters() {
+    writeLock.lock();
+    try {
+      queueShrank.signalAll();
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /** The current thresholds. */
