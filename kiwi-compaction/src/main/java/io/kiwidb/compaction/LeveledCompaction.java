@@ -27,15 +27,13 @@ import java.util.Set;
  *       transitively, then every L1 file overlapping the resulting range. Taking all overlapping L0
  *       files, not just older ones, keeps the rule simple and guarantees that no older L0 file is
  *       left above newer data moved into L1.
- *   <li><b>L(i) to L(i+1).</b> One file of L(i) (plus neighbours sharing a boundary user key) goes
- *       down with the files of L(i+1) it overlaps. Of the idle candidates, the one with the
- *       smallest <em>overlap ratio</em> wins: bytes of L(i+1) it overlaps per byte of its own, i.e.
- *       the bytes rewritten per byte moved down (RocksDB's {@code kMinOverlappingRatio}). Ties go
- *       to the first in round-robin order from the level's compaction cursor ({@link
- *       LevelView#compactCursor}), wrapping around; the cursor is state the caller keeps ({@link
- *       #cursorAfter}), so the picker stays a pure function, and without one the walk starts at the
- *       smallest key. Round robin alone (the first version) bounded how long a range waits; the
- *       ratio writes less (measurements in {@code docs/compaction.md}).
+ *   <li><b>L(i) to L(i+1).</b> One file of L(i) is chosen in key order, round robin: the first idle
+ *       file whose smallest key lies after the level's compaction cursor ({@link
+ *       LevelView#compactCursor}), wrapping around to the start. The cursor is state the caller
+ *       keeps ({@link #cursorAfter}), so the picker stays a pure function; without one the walk
+ *       starts at the smallest key. Round robin spreads rewrites evenly over the key space, so
+ *       every range (and every tombstone in it) reaches the bottom in bounded time. Neighbours
+ *       sharing a boundary user key are taken along, then the overlapping files of L(i+1).
  *   <li><b>Trivial move.</b> A single chosen file overlapping nothing in the output level (and, in
  *       L0, no other L0 file) becomes a plan with one input, which the job re-parents instead of
  *       rewriting ({@link CompactionPlan#isTrivialMove()}).
@@ -141,11 +139,6 @@ public final class LeveledCompaction implements CompactionStrategy {
     files.sort(Levels.BY_SMALLEST_KEY);
     List<TableMeta> next = Levels.files(view, level + 1);
     int start = firstAfterCursor(files, view.compactCursor(level));
-    // Every idle candidate, visited in cursor order; the one rewriting the fewest L(i+1) bytes per
-    // byte it moves down wins, and the cursor order breaks ties (strictly smaller ratio replaces).
-    List<TableMeta> best = null;
-    List<TableMeta> bestBelow = null;
-    double bestRatio = Double.MAX_VALUE;
     for (int n = 0; n < files.size(); n++) {
       int index = (start + n) % files.size();
       if (busy.contains(files.get(index).fileNumber())) {
@@ -158,42 +151,24 @@ public final class LeveledCompaction implements CompactionStrategy {
       if (Levels.anyBusy(chosen, busy) || Levels.anyBusy(below, busy)) {
         continue;
       }
-      double ratio = (double) sum(below) / Math.max(1, sum(chosen));
-      if (ratio < bestRatio) {
-        best = chosen;
-        bestBelow = below;
-        bestRatio = ratio;
+      List<TableMeta> inputs = new ArrayList<>(chosen);
+      inputs.addAll(below);
+      String reason =
+          "L"
+              + level
+              + " score "
+              + Levels.score(scored.score())
+              + " ("
+              + Levels.size(Levels.idleBytes(view, level))
+              + " / target "
+              + Levels.size(o.targetBytes(level))
+              + ")";
+      if (inputs.size() == 1) {
+        reason = "trivial move: " + reason;
       }
+      return Optional.of(new CompactionPlan(inputs, level + 1, o.targetFileBytes(), reason));
     }
-    if (best == null) {
-      return Optional.empty();
-    }
-    List<TableMeta> inputs = new ArrayList<>(best);
-    inputs.addAll(bestBelow);
-    String reason =
-        "L"
-            + level
-            + " score "
-            + Levels.score(scored.score())
-            + " ("
-            + Levels.size(Levels.idleBytes(view, level))
-            + " / target "
-            + Levels.size(o.targetBytes(level))
-            + ")";
-    if (inputs.size() == 1) {
-      reason = "trivial move: " + reason;
-    } else {
-      reason += ", overlap ratio " + Levels.score(bestRatio);
-    }
-    return Optional.of(new CompactionPlan(inputs, level + 1, o.targetFileBytes(), reason));
-  }
-
-  private static long sum(List<TableMeta> files) {
-    long total = 0;
-    for (TableMeta t : files) {
-      total += t.sizeBytes();
-    }
-    return total;
+    return Optional.empty();
   }
 
   /** The index of the first file whose smallest key is after {@code cursor}, or 0 (wrap). */
