@@ -9,6 +9,9 @@ module io.kiwidb.bench {
   requires io.kiwidb.memtable;
   requires io.kiwidb.sstable;
   requires io.kiwidb.compaction;
+  requires io.kiwidb.engine;
+  requires java.management; // HeapBench: memory pools, GC notifications
+  requires jdk.management;
   requires jmh.core;
   requires rocksdbjni; // automatic module (org.rocksdb:rocksdbjni:linux64), baseline only
 }

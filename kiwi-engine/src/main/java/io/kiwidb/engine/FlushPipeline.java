@@ -2,6 +2,7 @@ package io.kiwidb.engine;
 
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.TableMeta;
+import io.kiwidb.compaction.VersionPruningIterator;
 import io.kiwidb.memtable.FrozenMemTable;
 import io.kiwidb.sstable.TableBuilder;
 import io.kiwidb.sstable.TableProperties;
@@ -126,10 +127,17 @@ final class FlushPipeline {
     long number = parts.tables.versions().newFileNumber();
     Path path = parts.tables.versions().tablePath(number);
     long start = System.nanoTime();
+    InternalIterator it = m.iterator();
+    it.seekToFirst();
+    // Versions no snapshot can see are dropped here already, as a compaction would drop them
+    // later: a key overwritten while it sat in the memtable is written once, not once per put.
+    // Tombstones all stay (ANY): the flush cannot know what older tables hold.
     try (TableBuilder builder = TableBuilder.create(parts.fs, path, parts.tableOptions);
-        InternalIterator it = m.iterator()) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        builder.add(it.key(), it.seq(), it.kind(), it.value());
+        VersionPruningIterator pruned =
+            new VersionPruningIterator(
+                it, core.snapshots().sequences(), VersionPruningIterator.DeeperLevels.ANY)) {
+      while (pruned.hasNext()) {
+        builder.add(pruned.next());
       }
       TableProperties props = builder.finish();
       parts.fs.syncDirectory(path.getParent());
