@@ -139,6 +139,7 @@ final class EngineOpener {
             parts.fs,
             walDir,
             recoveryMode(config),
+            inTables,
             (firstSeq, batch) -> {
               mems.writeLock().lock();
               try {
