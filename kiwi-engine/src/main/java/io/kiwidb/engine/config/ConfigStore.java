@@ -243,7 +243,16 @@ public final class ConfigStore {
               + " (the file was left unchanged; fix or delete it)",
           e);
     } catch (IOException e) {
-      throw new KiwiIOException("parse config " + file, e);
+      // Parsing bytes in memory does no I/O: this is malformed text, e.g. bytes that Jackson's
+      // encoding detection takes for UTF-32 but that decode to no character
+      // (CharConversionException, found by ConfigFuzzTest).
+      throw new InvalidConfigException(
+          "config file "
+              + file
+              + " is not valid JSON text: "
+              + e.getMessage()
+              + " (the file was left unchanged; fix or delete it)",
+          e);
     }
     if (root == null || root.isMissingNode()) {
       throw new InvalidConfigException(
