@@ -86,13 +86,6 @@ class TableManifestCurrentSweepTest {
     }
   }
 
-  /**
-   * @param flipsPerByte 0: none; 1: one random non-zero mask per byte; 8: each single-bit flip
-   * @param tableFlipOneIn table bytes are flipped with probability 1/tableFlipOneIn (1: every
-   *     byte); manifest and CURRENT bytes always
-   * @param cutOneIn tables are cut at each length with probability 1/cutOneIn (1: every length)
-   * @param targets the files to damage
-   */
   static List<String> allFiles(ModelStore store) {
     List<String> targets = new ArrayList<>(store.image.names("sst/"));
     targets.addAll(store.image.names("MANIFEST-"));
@@ -100,6 +93,15 @@ class TableManifestCurrentSweepTest {
     return targets;
   }
 
+  /**
+   * Damages each target file at every position (or a seeded sample) and checks each outcome.
+   *
+   * @param flipsPerByte 0: none; 1: one random non-zero mask per byte; 8: each single-bit flip
+   * @param tableFlipOneIn table bytes are flipped with probability 1/tableFlipOneIn (1: every
+   *     byte); manifest and CURRENT bytes always
+   * @param cutOneIn tables are cut at each length with probability 1/cutOneIn (1: every length)
+   * @param targets the files to damage
+   */
   static Tally sweep(
       ModelStore store,
       Random random,
@@ -204,6 +206,6 @@ class TableManifestCurrentSweepTest {
   private static boolean lostManifestEdit(String damaged, CorruptionException ce) {
     return damaged.startsWith("MANIFEST-")
         && (ce.file().startsWith("MANIFEST-")
-            || ce.file().endsWith(".sst") && ce.getMessage().contains("file is missing"));
+            || (ce.file().endsWith(".sst") && ce.getMessage().contains("file is missing")));
   }
 }

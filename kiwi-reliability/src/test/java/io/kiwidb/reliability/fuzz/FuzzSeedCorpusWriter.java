@@ -71,7 +71,8 @@ class FuzzSeedCorpusWriter {
         for (Path p : fs.list(ROOT.resolve("wal"))) {
           byte[] seg = fs.contents(p);
           if (seg.length > 24) {
-            String n = p.getFileName().toString();
+            // Not "*.log": the repository ignores that pattern.
+            String n = "segment-" + Long.parseLong(p.getFileName().toString().replace(".log", ""));
             save("WalSegmentFuzzTest", "segment", "pit-" + n, prefix(0, tail(seg)));
             save("WalSegmentFuzzTest", "segment", "strict-" + n, prefix(2 | 4, tail(seg)));
           }
