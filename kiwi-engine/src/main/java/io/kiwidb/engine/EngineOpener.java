@@ -1,5 +1,6 @@
 package io.kiwidb.engine;
 
+import io.kiwidb.api.CorruptionException;
 import io.kiwidb.api.spi.CompactionStrategy;
 import io.kiwidb.api.spi.Compressor;
 import io.kiwidb.api.spi.FileSystem;
@@ -144,6 +145,7 @@ final class EngineOpener {
             parts.fs,
             walDir,
             recoveryMode(config),
+            inTables,
             (firstSeq, batch) -> {
               mems.writeLock().lock();
               try {
@@ -155,6 +157,8 @@ final class EngineOpener {
                 mems.writeLock().unlock();
               }
             });
+    checkWalFollowsTables(parts, replay, inTables);
+    checkOrphansCovered(parts, replay, inTables);
     long lastSequence = Math.max(inTables, replay.lastSequence());
     parts.wal =
         WriteAheadLog.open(
@@ -173,6 +177,71 @@ final class EngineOpener {
         .addKeyValue("seq", lastSequence)
         .log();
     return lastSequence;
+  }
+
+  /**
+   * The log deletes a segment only after an edit saying the tables hold all of it is durable in the
+   * manifest, so the oldest live record follows the tables' last sequence without a gap. A gap
+   * means the manifest lost acknowledged edits (cut short, which its own framing cannot tell from a
+   * crash during an append) or the oldest segment is gone. Either way the store would open without
+   * acknowledged writes, or with some of the writes after them: a state that never existed. Found
+   * by the table/manifest sweep in kiwi-reliability (a manifest cut after a flush edit). Fails in
+   * both recovery modes, before the log is repaired.
+   */
+  private static void checkWalFollowsTables(
+      EngineParts parts, WalReplay.Result replay, long inTables) {
+    if (replay.segments().isEmpty()) {
+      return;
+    }
+    WalReplay.Segment oldest = replay.segments().get(0);
+    if (oldest.records() > 0 && oldest.firstSequence() > inTables + 1) {
+      String manifest = String.format("MANIFEST-%06d", parts.tables.versions().manifestNumber());
+      throw new CorruptionException(
+          manifest,
+          CorruptionException.UNKNOWN_OFFSET,
+          "the tables hold sequence numbers through "
+              + inTables
+              + ", but the oldest WAL record ("
+              + oldest.file()
+              + ") starts at "
+              + oldest.firstSequence()
+              + ": the manifest lost edits (it was cut short) or an older WAL segment is missing;"
+              + " refusing to open without the writes in between");
+    }
+  }
+
+  /**
+   * A table that no version lists but that holds sequence numbers above the manifest's last is a
+   * flush whose edit was not yet durable (its writes are then in the WAL) or a table whose edit the
+   * manifest lost. If the WAL does not reach its largest sequence number, the manifest lost
+   * acknowledged data: fail, keeping the table. Otherwise it is a leftover and is deleted. Found by
+   * the table/manifest sweep in kiwi-reliability (a manifest cut after its last flush edit, with
+   * nothing in the WAL after the flush, opened empty and deleted the table as an orphan).
+   */
+  private static void checkOrphansCovered(
+      EngineParts parts, WalReplay.Result replay, long inTables) {
+    var orphans = parts.tables.versions().orphansAboveLastSequence();
+    if (orphans.isEmpty()) {
+      return;
+    }
+    long covered = Math.max(inTables, replay.lastSequence());
+    for (var e : orphans.entrySet()) {
+      if (e.getValue() > covered) {
+        throw new CorruptionException(
+            String.format("MANIFEST-%06d", parts.tables.versions().manifestNumber()),
+            CorruptionException.UNKNOWN_OFFSET,
+            "table "
+                + parts.tables.versions().tablePath(e.getKey())
+                + " is in no version but holds sequence numbers up to "
+                + e.getValue()
+                + ", beyond the manifest ("
+                + inTables
+                + ") and the WAL ("
+                + replay.lastSequence()
+                + "): the manifest lost the edit that added it; the table was kept");
+      }
+    }
+    parts.tables.versions().deleteOrphanTables();
   }
 
   private static boolean isFull(MemTableSet mems) {

@@ -133,6 +133,27 @@ public final class WalReplay {
    * @throws KiwiIOException if reading fails
    */
   public static Result replay(FileSystem fs, Path walDir, RecoveryMode mode, Visitor visitor) {
+    return replay(fs, walDir, mode, -1, visitor);
+  }
+
+  /**
+   * Replays every segment under {@code walDir}, also checking that no records are missing between
+   * segments. A segment cut short exactly at a record boundary looks complete to its own framing;
+   * only the sequence numbers show the loss. The writer numbers records contiguously and deletes a
+   * segment only once tables hold all of it, so a segment's first record may skip only sequence
+   * numbers that the tables already hold: {@code firstSeq <= max(previous record's last,
+   * coveredThrough) + 1}. A larger jump is damage, reported at that first record. The oldest
+   * segment is not checked: nothing in the log precedes it, so a gap before it says the tables (the
+   * manifest) lost an edit or an older segment is gone, and the caller, which knows which, checks
+   * {@code segments().get(0).firstSequence()} itself.
+   *
+   * @param coveredThrough the last sequence number durable outside the log (the tables'), or -1 if
+   *     unknown (no gap check, as {@link #replay(FileSystem, Path, RecoveryMode, Visitor)})
+   * @throws CorruptionException as {@link #replay(FileSystem, Path, RecoveryMode, Visitor)}
+   * @throws KiwiIOException if reading fails
+   */
+  public static Result replay(
+      FileSystem fs, Path walDir, RecoveryMode mode, long coveredThrough, Visitor visitor) {
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(visitor, "visitor");
     if (!fs.exists(walDir)) {
@@ -153,6 +174,10 @@ public final class WalReplay {
       Path file = files.get(i);
       long number = LogFormat.parseFileName(file.getFileName().toString());
       boolean newest = i == files.size() - 1;
+      // Nothing in the log precedes the oldest segment: whether its first record follows the
+      // tables is the caller's check (a gap there means the tables lost an edit, or an older
+      // segment is gone), see Segment#firstSequence.
+      boolean oldest = i == 0;
       if (prevNumber >= 0 && number != prevNumber + 1) {
         String detail =
             "segment "
@@ -185,6 +210,20 @@ public final class WalReplay {
                             + (stats[0] == 0
                                 ? " (segments must increase)"
                                 : " (must be contiguous)");
+                      }
+                      if (stats[0] == 0
+                          && !oldest
+                          && coveredThrough >= 0
+                          && firstSeq - 1 > Math.max(prev, coveredThrough)) {
+                        return "record sequence "
+                            + firstSeq
+                            + " leaves a gap after "
+                            + Math.max(prev, coveredThrough)
+                            + " (last record before this segment: "
+                            + prev
+                            + ", tables hold through "
+                            + coveredThrough
+                            + "): records before this segment are missing";
                       }
                       visitor.record(firstSeq, batch);
                       if (stats[0] == 0) {

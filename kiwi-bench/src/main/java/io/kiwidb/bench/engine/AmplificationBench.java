@@ -71,13 +71,11 @@ public final class AmplificationBench {
 
   private final long n;
   private final int memMb;
-  private final Path dir;
   private final long distinct;
 
-  private AmplificationBench(long n, int memMb, Path dir) {
+  private AmplificationBench(long n, int memMb) {
     this.n = n;
     this.memMb = memMb;
-    this.dir = dir;
     BitSet seen = new BitSet((int) n);
     for (long seed : new long[] {fillSeed(), overwriteSeed()}) {
       SplittableRandom r = new SplittableRandom(seed);
@@ -98,7 +96,7 @@ public final class AmplificationBench {
         args.length > 2 ? args[2] : "kiwi-leveled,kiwi-tiered,rocks-leveled,rocks-universal";
     Path dir = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("kiwi-amplification");
     RocksDB.loadLibrary();
-    AmplificationBench bench = new AmplificationBench(n, memMb, dir);
+    AmplificationBench bench = new AmplificationBench(n, memMb);
     System.out.printf(
         Locale.ROOT,
         "N=%d (fillrandom N + overwrite N), distinct keys %d, user bytes %.1f MiB, live %.1f MiB;"
@@ -220,7 +218,7 @@ public final class AmplificationBench {
         StandardCharsets.UTF_8);
     CompactionOptions options =
         new CompactionOptions(
-            L0_TRIGGER, MAX_LEVELS, 4L * memMb << 20, MULTIPLIER, (long) memMb << 20);
+            L0_TRIGGER, MAX_LEVELS, (4L * memMb) << 20, MULTIPLIER, (long) memMb << 20);
     CompactionStrategy picker =
         strategy.equals(LeveledCompaction.NAME) ? new LeveledCompaction() : new TieredCompaction();
     try (LsmEngine db = LsmEngine.open(root, config)) {
@@ -332,7 +330,7 @@ public final class AmplificationBench {
           .setLevel0FileNumCompactionTrigger(L0_TRIGGER)
           .setLevel0SlowdownWritesTrigger(20)
           .setLevel0StopWritesTrigger(36)
-          .setMaxBytesForLevelBase(4L * memMb << 20)
+          .setMaxBytesForLevelBase((4L * memMb) << 20)
           .setMaxBytesForLevelMultiplier(MULTIPLIER)
           .setTargetFileSizeBase((long) memMb << 20)
           .setNumLevels(MAX_LEVELS + 1)

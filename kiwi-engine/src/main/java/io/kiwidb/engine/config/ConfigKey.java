@@ -147,6 +147,16 @@ public record ConfigKey(
 
   private Integer toInteger(Object raw, boolean parseStrings) {
     BigDecimal d = toDecimal(raw, parseStrings);
+    // Decide from the digit count before converting: toBigIntegerExact of 1e999999999 (or of
+    // 1e-999999999) would build a number of billions of bits, a hang and an out-of-memory error
+    // from a 12-byte config value.
+    long integerDigits = (long) d.precision() - d.scale();
+    if (d.signum() != 0 && integerDigits > 10) {
+      throw invalid(raw, "out of range: " + rangeText());
+    }
+    if (d.signum() != 0 && integerDigits <= 0) {
+      throw invalid(raw, "expected an integer");
+    }
     BigInteger exact;
     try {
       exact = d.toBigIntegerExact();

@@ -242,8 +242,27 @@ public final class ConfigStore {
               + e.getOriginalMessage()
               + " (the file was left unchanged; fix or delete it)",
           e);
+    } catch (NumberFormatException e) {
+      // A number Jackson cannot represent, e.g. an exponent beyond int range (found by
+      // ConfigFuzzTest: "1e1005555...").
+      throw new InvalidConfigException(
+          "config file "
+              + file
+              + " holds a number that cannot be represented: "
+              + e.getMessage()
+              + " (the file was left unchanged; fix or delete it)",
+          e);
     } catch (IOException e) {
-      throw new KiwiIOException("parse config " + file, e);
+      // Parsing bytes in memory does no I/O: this is malformed text, e.g. bytes that Jackson's
+      // encoding detection takes for UTF-32 but that decode to no character
+      // (CharConversionException, found by ConfigFuzzTest).
+      throw new InvalidConfigException(
+          "config file "
+              + file
+              + " is not valid JSON text: "
+              + e.getMessage()
+              + " (the file was left unchanged; fix or delete it)",
+          e);
     }
     if (root == null || root.isMissingNode()) {
       throw new InvalidConfigException(

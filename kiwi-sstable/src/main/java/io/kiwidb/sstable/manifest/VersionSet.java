@@ -6,6 +6,8 @@ import io.kiwidb.api.KiwiIOException;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.ReadableFile;
 import io.kiwidb.api.spi.TableMeta;
+import io.kiwidb.sstable.BlockCache;
+import io.kiwidb.sstable.TableReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -112,6 +115,7 @@ public final class VersionSet implements AutoCloseable {
   private boolean closed;
 
   private volatile Set<Long> orphansDeletedAtOpen = Set.of();
+  private volatile Map<Long, Long> orphansAboveLastSequence = Map.of();
 
   private VersionSet(
       FileSystem fs,
@@ -182,7 +186,9 @@ public final class VersionSet implements AutoCloseable {
           deleteQuietly(fs, p);
         }
       }
-      set.orphansDeletedAtOpen = Collections.unmodifiableSet(set.deleteOrphanTables());
+      set.orphansAboveLastSequence = Collections.unmodifiableMap(set.findOrphansAbove());
+      set.orphansDeletedAtOpen =
+          Collections.unmodifiableSet(set.deleteOrphanTables(set.orphansAboveLastSequence));
     } catch (RuntimeException e) {
       try {
         set.close();
@@ -565,10 +571,14 @@ public final class VersionSet implements AutoCloseable {
    * @return the numbers of the files deleted
    */
   public Set<Long> deleteOrphanTables() {
+    return deleteOrphanTables(Map.of());
+  }
+
+  private Set<Long> deleteOrphanTables(Map<Long, Long> keep) {
     Set<Long> deleted = new TreeSet<>();
     for (Path p : list(fs, tableDir)) {
       long n = FileNames.parseTableFileName(p.getFileName().toString());
-      if (n < 0 || n >= orphanBound) {
+      if (n < 0 || n >= orphanBound || keep.containsKey(n)) {
         continue;
       }
       synchronized (this) {
@@ -585,6 +595,46 @@ public final class VersionSet implements AutoCloseable {
       }
     }
     return deleted;
+  }
+
+  /**
+   * The orphan tables that open kept because they hold sequence numbers above {@link
+   * #lastSequence()}, by file number, with their largest sequence number.
+   *
+   * <p>Such a table is either the output of a flush whose edit never became durable (a crash
+   * between writing the table and logging it; its writes are then still in the WAL, whose segments
+   * go only after the edit is durable) or a table whose edit the manifest lost (cut short, which
+   * its framing cannot tell from a crash during an append). Only the caller, which replays the WAL,
+   * can tell them apart: if the WAL reaches the table's largest sequence number, the table is a
+   * leftover and {@link #deleteOrphanTables()} may delete it; if not, the manifest lost
+   * acknowledged data and the store must not open. Open keeps them so that evidence survives a
+   * failed open.
+   */
+  public Map<Long, Long> orphansAboveLastSequence() {
+    return orphansAboveLastSequence;
+  }
+
+  /** Unreferenced tables below the orphan bound whose largest sequence is above lastSequence. */
+  private Map<Long, Long> findOrphansAbove() {
+    Map<Long, Long> found = new TreeMap<>();
+    for (Path p : list(fs, tableDir)) {
+      long n = FileNames.parseTableFileName(p.getFileName().toString());
+      synchronized (this) {
+        if (n < 0 || n >= orphanBound || liveVersionsPerFile.containsKey(n)) {
+          continue;
+        }
+      }
+      try (TableReader r = TableReader.open(fs, p, n, new BlockCache(0, 0, 0), name -> null)) {
+        long maxSeq = r.properties().maxSeq();
+        if (maxSeq > lastSequence) {
+          found.put(n, maxSeq);
+        }
+      } catch (RuntimeException unreadable) {
+        // A table cut short by a crash while it was written: synced tables come before their
+        // edit, so no edit can name it, and nothing is lost by deleting it.
+      }
+    }
+    return found;
   }
 
   /** The orphan table files open deleted (see {@link #deleteOrphanTables()}), for the log. */

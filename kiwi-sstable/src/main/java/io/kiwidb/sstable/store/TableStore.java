@@ -1,8 +1,10 @@
 package io.kiwidb.sstable.store;
 
+import io.kiwidb.api.CorruptionException;
 import io.kiwidb.api.DiskListing;
 import io.kiwidb.api.EntryView;
 import io.kiwidb.api.KiwiException;
+import io.kiwidb.api.KiwiIOException;
 import io.kiwidb.api.LookupTrace;
 import io.kiwidb.api.TableDetail;
 import io.kiwidb.api.TableSummary;
@@ -18,6 +20,7 @@ import io.kiwidb.sstable.manifest.Version;
 import io.kiwidb.sstable.manifest.VersionRef;
 import io.kiwidb.sstable.manifest.VersionSet;
 import io.kiwidb.sstable.manifest.VersionSetOptions;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,10 +86,30 @@ public final class TableStore implements AutoCloseable {
     return versions.l0Count();
   }
 
-  /** The reader of a live table, opened on first use. */
+  /**
+   * The reader of a live table, opened on first use.
+   *
+   * @throws CorruptionException naming the table if its file is missing: the manifest lists it, so
+   *     the store lost a file (or the manifest lost the edit that replaced it)
+   */
   public TableReader reader(TableMeta table) {
-    return readers.computeIfAbsent(
-        table.fileNumber(), n -> TableReader.open(fs, versions.tablePath(n), n, blockCache));
+    return readers.computeIfAbsent(table.fileNumber(), this::openReader);
+  }
+
+  private TableReader openReader(long number) {
+    Path path = versions.tablePath(number);
+    try {
+      return TableReader.open(fs, path, number, blockCache);
+    } catch (KiwiIOException e) {
+      if (e.getCause() instanceof NoSuchFileException) {
+        throw new CorruptionException(
+            path.toString(),
+            CorruptionException.UNKNOWN_OFFSET,
+            "the manifest lists this table, but the file is missing",
+            e);
+      }
+      throw e;
+    }
   }
 
   /**
