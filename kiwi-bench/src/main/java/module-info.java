@@ -9,6 +9,9 @@ module io.kiwidb.bench {
   requires io.kiwidb.memtable;
   requires io.kiwidb.sstable;
   requires io.kiwidb.compaction;
+  requires io.kiwidb.engine; // db_bench-style runner: KiwiDb.open finds it through ServiceLoader
+  requires HdrHistogram; // automatic module (file name), db_bench-style runner's latencies
+  requires java.management; // peak heap per workload (MemoryPoolMXBean)
   requires jmh.core;
   requires rocksdbjni; // automatic module (org.rocksdb:rocksdbjni:linux64), baseline only
 }
