@@ -53,7 +53,7 @@ record BenchOptions(
   /** Size presets. */
   enum Mode {
     /** A few tens of thousands of keys: the whole run in under two minutes. */
-    QUICK(30_000, 300, 10_000),
+    QUICK(20_000, 300, 5_000),
     /** One million keys, issue #11's size. */
     FULL(1_000_000, 3_000, 100_000);
 
@@ -76,7 +76,7 @@ record BenchOptions(
       String.join(
           "\n",
           "usage: bench/dbbench [options]",
-          "  --mode quick|full      size presets (default quick): quick = 30k keys, full = 1M keys",
+          "  --mode quick|full      size presets (default quick): quick = 20k keys, full = 1M keys",
           "  --num N                keys in the key space and writes per fill",
           "  --reads N              operations per read workload (default: num)",
           "  --sync-ops N           puts per fillsync run",

@@ -70,8 +70,12 @@ final class KeySpace {
 
   /** Fills {@code out} with the value at a random offset of the value buffer. */
   void fillValue(SplittableRandom random, byte[] out) {
-    int off = random.nextInt(valueData.length - valueSize + 1);
-    System.arraycopy(valueData, off, out, 0, valueSize);
+    fillValueAt(random.nextInt(valueData.length - valueSize + 1), out);
+  }
+
+  /** Fills {@code out} with the value at {@code offset} of the value buffer. */
+  void fillValueAt(int offset, byte[] out) {
+    System.arraycopy(valueData, offset, out, 0, valueSize);
   }
 
   /** Zero-padded decimal, most significant digit first. */
