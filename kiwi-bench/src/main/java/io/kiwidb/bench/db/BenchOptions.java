@@ -19,6 +19,7 @@ import java.util.Map;
  * @param warmupNum keys of the warm-up pass on a throw-away store (0 skips it)
  * @param threads threads per workload unless a workload names its own
  * @param keySize key length in bytes
+ * @param decimalKeys keys as zero-padded decimal text instead of db_bench's binary layout
  * @param valueSize value length in bytes
  * @param batchSize operations per write batch for the fill workloads (1 = single puts)
  * @param seekNexts entries read after each seek in seekrandom
@@ -39,6 +40,7 @@ record BenchOptions(
     int warmupNum,
     int threads,
     int keySize,
+    boolean decimalKeys,
     int valueSize,
     int batchSize,
     int seekNexts,
@@ -83,6 +85,8 @@ record BenchOptions(
           "  --warmup N             keys of the JIT warm-up pass on a throw-away store (0 = none)",
           "  --threads T            threads per workload (default 1); a workload may say name:T",
           "  --key-size B           key bytes (default 16, at least 12)",
+          "  --key-format F         binary (db_bench: 8-byte big-endian number, '0' padding;"
+              + " default) or decimal (zero-padded decimal text)",
           "  --value-size B         value bytes (default 100)",
           "  --batch B              operations per write batch in fills (default 1)",
           "  --seek-nexts K         entries read after each seek in seekrandom (default 0)",
@@ -149,6 +153,12 @@ record BenchOptions(
     int warmup = intOption(given, "warmup", Math.min(num, mode.warmupNum), 0);
     int threads = positive(given, "threads", 1);
     int keySize = intOption(given, "key-size", 16, 12);
+    String keyFormat = given.getOrDefault("key-format", "binary");
+    given.remove("key-format");
+    if (!keyFormat.equals("binary") && !keyFormat.equals("decimal")) {
+      throw new IllegalArgumentException(
+          "bad --key-format '" + keyFormat + "'; expected binary or decimal");
+    }
     int valueSize = intOption(given, "value-size", 100, 0);
     int batch = positive(given, "batch", 1);
     int seekNexts = intOption(given, "seek-nexts", 0, 0);
@@ -182,6 +192,7 @@ record BenchOptions(
         warmup,
         threads,
         keySize,
+        keyFormat.equals("decimal"),
         valueSize,
         batch,
         seekNexts,
@@ -213,6 +224,7 @@ record BenchOptions(
         0,
         threads,
         keySize,
+        decimalKeys,
         valueSize,
         batchSize,
         seekNexts,

@@ -120,7 +120,7 @@ public final class DbBench {
   }
 
   private static KeySpace keySpace(BenchOptions o) {
-    return new KeySpace(o.num(), o.keySize(), o.valueSize(), o.seed());
+    return new KeySpace(o.num(), o.keySize(), o.decimalKeys(), o.valueSize(), o.seed());
   }
 
   /** A fresh directory for this run's stores: under {@code --dir}, or a new temp directory. */
@@ -167,13 +167,14 @@ public final class DbBench {
     h.add(
         String.format(
             Locale.ROOT,
-            "sizes: mode %s, num %,d, reads %,d, fillsync %,d puts, %d-byte keys, %d-byte values,"
+            "sizes: mode %s, num %,d, reads %,d, fillsync %,d puts, %d-byte %s keys, %d-byte values,"
                 + " batch %d, seek nexts %d, %d round(s), warm-up %,d keys; run took %.1f min",
             o.mode().name().toLowerCase(Locale.ROOT),
             o.num(),
             o.reads(),
             o.syncOps(),
             o.keySize(),
+            o.decimalKeys() ? "decimal" : "binary (db_bench layout)",
             o.valueSize(),
             o.batchSize(),
             o.seekNexts(),

@@ -5,10 +5,15 @@ import java.util.SplittableRandom;
 /**
  * Keys and values for the workloads.
  *
- * <p>Key {@code i} of the key space is the decimal number {@code 2i}, zero-padded to the key size,
- * so byte order is numeric order for both engines' bytewise comparators. A missing key is the odd
- * number {@code 2i + 1}: it falls between present keys, so neither engine can rule it out by a
- * table's key range and the filters have to do the work, as in db_bench's {@code readmissing}.
+ * <p>Key {@code i} of the key space is the number {@code 2i}, laid out as db_bench lays out its
+ * keys: 8 bytes big-endian, then {@code '0'} bytes up to the key size (or, with {@code decimal}, as
+ * zero-padded decimal text). Either way byte order is numeric order for both engines' bytewise
+ * comparators. A missing key is the odd number {@code 2i + 1}: it falls between present keys, so
+ * neither engine can rule it out by a table's key range and the filters have to do the work
+ * (db_bench's {@code readmissing} appends a byte instead, with the same effect).
+ *
+ * <p>The layout matters: with decimal text the first 8 bytes of every key are {@code "00000000"}
+ * for key spaces below 10^8, which defeats any comparison shortcut on a key prefix.
  *
  * <p>Values are slices of a buffer of random printable bytes in which each value-sized piece is
  * half random and half a repeat of it, so they compress about 2:1 (db_bench's {@code
@@ -23,15 +28,17 @@ final class KeySpace {
 
   private final int num;
   private final int keySize;
+  private final boolean decimal;
   private final int valueSize;
   private final byte[] valueData;
 
-  KeySpace(int num, int keySize, int valueSize, long seed) {
+  KeySpace(int num, int keySize, boolean decimal, int valueSize, long seed) {
     if (keySize < 12) {
       throw new IllegalArgumentException("key size must be at least 12 bytes, got " + keySize);
     }
     this.num = num;
     this.keySize = keySize;
+    this.decimal = decimal;
     this.valueSize = valueSize;
     this.valueData = valueBuffer(Math.max(valueSize, 1), seed);
   }
@@ -50,12 +57,30 @@ final class KeySpace {
 
   /** Writes present key {@code i} into {@code out} (of {@link #keySize()} bytes). */
   void presentKey(long i, byte[] out) {
-    decimal(2 * i, out);
+    encode(2 * i, out);
   }
 
   /** Writes the missing key after present key {@code i} into {@code out}. */
   void missingKey(long i, byte[] out) {
-    decimal(2 * i + 1, out);
+    encode(2 * i + 1, out);
+  }
+
+  private void encode(long v, byte[] out) {
+    if (decimal) {
+      decimal(v, out);
+    } else {
+      binary(v, out);
+    }
+  }
+
+  /** db_bench's layout: 8 bytes big-endian, then {@code '0'} padding. */
+  static void binary(long v, byte[] out) {
+    for (int p = 0; p < 8; p++) {
+      out[p] = (byte) (v >>> (56 - 8 * p));
+    }
+    for (int p = 8; p < out.length; p++) {
+      out[p] = '0';
+    }
   }
 
   /** A new key array. */

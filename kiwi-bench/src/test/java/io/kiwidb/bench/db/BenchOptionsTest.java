@@ -1,6 +1,7 @@
 package io.kiwidb.bench.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,7 @@ class BenchOptionsTest {
     assertEquals(o.num(), o.reads());
     assertEquals(1, o.threads());
     assertEquals(16, o.keySize());
+    assertFalse(o.decimalKeys(), "db_bench's binary key layout by default");
     assertEquals(100, o.valueSize());
     assertEquals(3, o.rounds());
     assertEquals(
@@ -55,6 +57,8 @@ class BenchOptionsTest {
             "400",
             "--key-size",
             "20",
+            "--key-format",
+            "decimal",
             "--batch",
             "10",
             "--seek-nexts",
@@ -82,6 +86,7 @@ class BenchOptionsTest {
     assertEquals(4, o.threads());
     assertEquals(400, o.valueSize());
     assertEquals(20, o.keySize());
+    assertTrue(o.decimalKeys());
     assertEquals(10, o.batchSize());
     assertEquals(10, o.seekNexts());
     assertEquals(5, o.rounds());
@@ -118,6 +123,7 @@ class BenchOptionsTest {
     assertMessage("unknown engine 'leveldb'", "--engines", "kiwi,leveldb");
     assertMessage("engine 'kiwi' given twice", "--engines", "kiwi,kiwi");
     assertMessage("bad --mode 'slow'", "--mode", "slow");
+    assertMessage("bad --key-format 'hex'", "--key-format", "hex");
     assertMessage("bad --kiwi 'compression'", "--kiwi", "compression");
     assertMessage("--key-size must be between 12", "--key-size", "8");
     assertMessage("unexpected argument 'full'", "full");

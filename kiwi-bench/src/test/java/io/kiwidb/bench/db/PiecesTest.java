@@ -1,5 +1,6 @@
 package io.kiwidb.bench.db;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,7 @@ class PiecesTest {
 
   @Test
   void presentKeysSortBytewiseInNumericOrderWithMissingKeysBetweenThem() {
-    KeySpace ks = new KeySpace(1000, 16, 100, 1);
+    KeySpace ks = new KeySpace(1000, 16, true, 100, 1);
     byte[] a = ks.newKey();
     byte[] m = ks.newKey();
     byte[] b = ks.newKey();
@@ -27,12 +28,29 @@ class PiecesTest {
     assertEquals("0000000000000019", new String(m, StandardCharsets.US_ASCII));
     assertTrue(Arrays.compareUnsigned(a, m) < 0 && Arrays.compareUnsigned(m, b) < 0);
     assertThrows(IllegalArgumentException.class, () -> KeySpace.decimal(1000, new byte[2]));
-    assertThrows(IllegalArgumentException.class, () -> new KeySpace(10, 8, 100, 1));
+    assertThrows(IllegalArgumentException.class, () -> new KeySpace(10, 8, false, 100, 1));
+  }
+
+  @Test
+  void binaryKeysFollowDbBenchsLayoutAndSortNumerically() {
+    KeySpace ks = new KeySpace(100_000, 16, false, 100, 1);
+    byte[] a = ks.newKey();
+    byte[] m = ks.newKey();
+    byte[] b = ks.newKey();
+    ks.presentKey(0x80, a); // 0x100
+    ks.missingKey(0x80, m); // 0x101
+    ks.presentKey(0x81, b); // 0x102
+    assertArrayEquals(
+        new byte[] {0, 0, 0, 0, 0, 0, 1, 0, '0', '0', '0', '0', '0', '0', '0', '0'}, a);
+    assertTrue(Arrays.compareUnsigned(a, m) < 0 && Arrays.compareUnsigned(m, b) < 0);
+    byte[] big = ks.newKey();
+    ks.presentKey(99_999, big);
+    assertTrue(Arrays.compareUnsigned(b, big) < 0);
   }
 
   @Test
   void valuesArePrintableAndHalfRepeated() {
-    KeySpace ks = new KeySpace(10, 16, 100, 5);
+    KeySpace ks = new KeySpace(10, 16, false, 100, 5);
     byte[] v = ks.newValue();
     SplittableRandom random = new SplittableRandom(3);
     for (int i = 0; i < 100; i++) {
