@@ -38,7 +38,8 @@ class BenchOptionsTest {
   void fullModeUsesOneMillionKeysAndExplicitSizesWinWhereverTheyAppear() {
     BenchOptions full = BenchOptions.parse("--mode", "full");
     assertEquals(1_000_000, full.num());
-    assertEquals(1_000_000, full.reads());
+    assertEquals(250_000, full.reads());
+    assertEquals(3000, BenchOptions.parse("--mode", "full", "--num", "3000").reads());
 
     BenchOptions o = BenchOptions.parse("--num=2000", "--mode", "full", "--reads", "500");
     assertEquals(BenchOptions.Mode.FULL, o.mode());
