@@ -85,6 +85,10 @@ final class Block {
     return new Cursor();
   }
 
+  private static final int[] NO_INTS = new int[0];
+  private static final long[] NO_LONGS = new long[0];
+  private static final byte[][] NO_KEYS = new byte[0][];
+
   /**
    * A position in the block. Keys are fresh arrays (callers may keep them); values are copied out
    * on demand.
@@ -105,12 +109,13 @@ final class Block {
     // right for as long as the cursor comes back to prevAnchor; any other move simply misses.
     private int prevAnchor = -1; // the entry whose predecessors (in its restart interval) are kept
     private int prevCount; // kept predecessors of prevAnchor, in block order
-    private int[] prevOffset = new int[16];
-    private int[] prevNext = new int[16];
-    private byte[][] prevKey = new byte[16][];
-    private long[] prevSeqKind = new long[16];
-    private int[] prevValueOff = new int[16];
-    private int[] prevValueLen = new int[16];
+    // Allocated on the first prev(): most cursors serve a point lookup and never step back.
+    private int[] prevOffset = NO_INTS;
+    private int[] prevNext = NO_INTS;
+    private byte[][] prevKey = NO_KEYS;
+    private long[] prevSeqKind = NO_LONGS;
+    private int[] prevValueOff = NO_INTS;
+    private int[] prevValueLen = NO_INTS;
 
     boolean isValid() {
       return current >= 0;
@@ -188,7 +193,7 @@ final class Block {
     /** Appends the current entry to the predecessors kept for {@link #prev()}. */
     private void remember() {
       if (prevCount == prevOffset.length) {
-        int n = prevCount * 2;
+        int n = Math.max(16, prevCount * 2);
         prevOffset = Arrays.copyOf(prevOffset, n);
         prevNext = Arrays.copyOf(prevNext, n);
         prevKey = Arrays.copyOf(prevKey, n);
