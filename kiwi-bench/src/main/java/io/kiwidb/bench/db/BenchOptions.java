@@ -103,7 +103,8 @@ record BenchOptions(
           "  --dir D                where stores are created (default: a new temp directory)",
           "  --out D                where dbbench.md, dbbench.jsonl and dbbench.svg go",
           "                         (default: dbbench-results)",
-          "  --help                 this text");
+          "  --help                 this text",
+          "bench/dbbench --replot DIR: summarise DIR/dbbench.jsonl again, redraw DIR/dbbench.svg");
 
   /**
    * Parses a command line.

@@ -32,6 +32,10 @@ public final class DbBench {
 
   /** Entry point. Exit status 2 for bad arguments. */
   public static void main(String[] args) {
+    if (args.length == 2 && args[0].equals("--replot")) {
+      System.out.print(replot(Path.of(args[1])));
+      return;
+    }
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);
@@ -116,6 +120,40 @@ public final class DbBench {
       return new Result(all, summary, md);
     } finally {
       DiskUsage.deleteTree(workDir);
+    }
+  }
+
+  /**
+   * Summarises a finished run again from its {@code dbbench.jsonl} and rewrites its {@code
+   * dbbench.svg}; returns the ratio and median tables (the header lines of the original run stay in
+   * its {@code dbbench.md}).
+   */
+  static String replot(Path out) {
+    try {
+      List<Measurement> runs =
+          Reports.parseRuns(Files.readString(out.resolve("dbbench.jsonl"), StandardCharsets.UTF_8));
+      List<String> workloads = new ArrayList<>();
+      List<String> engines = new ArrayList<>();
+      int rounds = 0;
+      for (Measurement m : runs) {
+        if (!workloads.contains(m.workload())) {
+          workloads.add(m.workload());
+        }
+        rounds = Math.max(rounds, m.round() + 1);
+      }
+      for (EngineKind e : EngineKind.values()) {
+        if (runs.stream().anyMatch(m -> m.engine().equals(e.label()))) {
+          engines.add(e.label());
+        }
+      }
+      Summary summary = Summary.of(runs, workloads, engines);
+      String title =
+          String.format(Locale.ROOT, "kiwi-db vs RocksDB (replotted from %d round(s))", rounds);
+      Files.writeString(
+          out.resolve("dbbench.svg"), Reports.svg(summary, title), StandardCharsets.UTF_8);
+      return Reports.markdown(summary, List.of("replotted from " + out.resolve("dbbench.jsonl")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot replot " + out, e);
     }
   }
 

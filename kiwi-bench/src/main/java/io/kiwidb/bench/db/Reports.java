@@ -1,7 +1,12 @@
 package io.kiwidb.bench.db;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The run's outputs: a markdown report, JSON lines (one object per measurement, per median row and
@@ -164,10 +169,67 @@ final class Reports {
     return b.toString();
   }
 
+  /**
+   * Reads back the {@code "type":"run"} lines of {@link #jsonLines}, so a finished run can be
+   * summarised and drawn again ({@code bench/dbbench --replot DIR}).
+   *
+   * @throws IllegalArgumentException naming the line that is not one of ours
+   */
+  static List<Measurement> parseRuns(String jsonl) {
+    List<Measurement> runs = new ArrayList<>();
+    String[] lines = jsonl.split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      if (!line.startsWith("{\"type\":\"run\"")) {
+        continue;
+      }
+      Map<String, String> f = new HashMap<>();
+      Matcher m = FIELD.matcher(line);
+      while (m.find()) {
+        f.put(
+            m.group(1),
+            m.group(2).startsWith("\"")
+                ? m.group(2).substring(1, m.group(2).length() - 1)
+                : m.group(2));
+      }
+      try {
+        runs.add(
+            new Measurement(
+                Integer.parseInt(f.get("round")),
+                f.get("engine"),
+                f.get("workload"),
+                Integer.parseInt(f.get("threads")),
+                Long.parseLong(f.get("ops")),
+                Long.parseLong(f.get("nanos")),
+                Long.parseLong(f.get("bytes")),
+                Long.parseLong(f.get("found")),
+                Long.parseLong(f.get("p50_ns")),
+                Long.parseLong(f.get("p99_ns")),
+                Long.parseLong(f.get("p999_ns")),
+                orMinusOne(f.get("disk_bytes")),
+                "null".equals(f.get("write_amp"))
+                    ? Double.NaN
+                    : Double.parseDouble(f.get("write_amp")),
+                Long.parseLong(f.get("heap_peak_bytes")),
+                orMinusOne(f.get("rss_peak_bytes"))));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("line " + (i + 1) + " is not a dbbench run: " + line, e);
+      }
+    }
+    return runs;
+  }
+
+  private static final Pattern FIELD = Pattern.compile("\"([a-z0-9_]+)\":(\"[^\"]*\"|[^,}]+)");
+
+  private static long orMinusOne(String v) {
+    return v == null || v.equals("null") ? -1 : Long.parseLong(v);
+  }
+
   private static final int ROW = 34;
   private static final int LEFT = 170;
   private static final int PLOT = 520;
   private static final int TOP = 60;
+  private static final double MAX_AXIS = 6;
 
   /**
    * A horizontal bar chart: per workload, kiwi / rocksdb-like (dark) and kiwi / rocksdb-default
@@ -175,13 +237,15 @@ final class Reports {
    */
   static String svg(Summary s, String title) {
     List<Summary.Ratio> rs = s.ratios();
+    // The axis covers the like-for-like ratios and the aims, up to MAX_AXIS; a longer bar (a
+    // ratio against RocksDB's defaults can be 40x where it has no filter) is clipped, its label
+    // still gives the value.
     double max = 2;
     for (Summary.Ratio r : rs) {
       max = Math.max(max, finiteOr(r.vsLike(), 0));
-      max = Math.max(max, finiteOr(r.vsDefault(), 0));
       max = Math.max(max, r.aim());
     }
-    max = Math.ceil(max * 1.1);
+    max = Math.min(MAX_AXIS, Math.ceil(max * 1.1));
     int height = TOP + rs.size() * ROW + 40;
     int width = LEFT + PLOT + 60;
     StringBuilder b = new StringBuilder();

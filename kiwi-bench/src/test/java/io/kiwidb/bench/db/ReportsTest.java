@@ -1,6 +1,7 @@
 package io.kiwidb.bench.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -84,6 +85,29 @@ class ReportsTest {
                 + "\"kiwi_vs_rocksdb_like\":3,\"kiwi_vs_rocksdb_default\":2,\"aim\":3,"
                 + "\"verdict\":\"aim met\"}"),
         jsonl);
+  }
+
+  @Test
+  void runLinesReadBackAsTheMeasurementsTheyCameFrom() {
+    String jsonl = Reports.jsonLines(RUNS, summary());
+    List<Measurement> back = Reports.parseRuns(jsonl);
+    assertEquals(RUNS.size(), back.size());
+    for (int i = 0; i < RUNS.size(); i++) {
+      Measurement a = RUNS.get(i);
+      Measurement b = back.get(i);
+      assertEquals(a.ops(), b.ops());
+      assertEquals(a.engine(), b.engine());
+      assertEquals(a.workload(), b.workload());
+      assertEquals(a.p999Nanos(), b.p999Nanos());
+      assertEquals(a.diskBytes(), b.diskBytes());
+      assertEquals(a.writeAmp(), b.writeAmp(), 1e-6);
+      assertEquals(a.rssPeakBytes(), b.rssPeakBytes());
+    }
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Reports.parseRuns("{\"type\":\"run\",\"round\":0}\n"));
+    assertTrue(e.getMessage().startsWith("line 1 is not a dbbench run"));
   }
 
   @Test
