@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,8 +33,10 @@ public final class DbBench {
 
   /** Entry point. Exit status 2 for bad arguments. */
   public static void main(String[] args) {
-    if (args.length == 2 && args[0].equals("--replot")) {
-      System.out.print(replot(Path.of(args[1])));
+    // --replot DIR ignores every other argument (bench/dbbench adds --dir and --out).
+    int replot = Arrays.asList(args).indexOf("--replot");
+    if (replot >= 0 && replot + 1 < args.length) {
+      System.out.print(replot(Path.of(args[replot + 1])));
       return;
     }
     BenchOptions options;
