@@ -9,9 +9,10 @@ module io.kiwidb.bench {
   requires io.kiwidb.memtable;
   requires io.kiwidb.sstable;
   requires io.kiwidb.compaction;
-  requires io.kiwidb.engine;
-  requires java.management; // HeapBench: memory pools, GC notifications
-  requires jdk.management;
+  requires io.kiwidb.engine; // db_bench-style runner and engine benchmarks
+  requires HdrHistogram; // automatic module (file name), db_bench-style runner's latencies
+  requires java.management; // peak heap per workload (MemoryPoolMXBean), GC notifications
+  requires jdk.management; // HeapBench: GC notification details
   requires jmh.core;
   requires rocksdbjni; // automatic module (org.rocksdb:rocksdbjni:linux64), baseline only
 }

@@ -85,6 +85,10 @@ final class Block {
     return new Cursor();
   }
 
+  private static final int[] NO_INTS = new int[0];
+  private static final long[] NO_LONGS = new long[0];
+  private static final byte[][] NO_KEYS = new byte[0][];
+
   /**
    * A position in the block. Keys are fresh arrays (callers may keep them); values are copied out
    * on demand.
@@ -97,6 +101,21 @@ final class Block {
     private int valueOff;
     private int valueLen;
     private final int[] pos = new int[1];
+
+    // prev() must decode forward from the restart point before the current entry. The entries it
+    // meets on the way are kept, so the following prev() calls within that restart interval just
+    // step back through them: a backward scan decodes each entry once, as a forward scan does,
+    // instead of half a restart interval per step. The block is immutable, so the kept entries stay
+    // right for as long as the cursor comes back to prevAnchor; any other move simply misses.
+    private int prevAnchor = -1; // the entry whose predecessors (in its restart interval) are kept
+    private int prevCount; // kept predecessors of prevAnchor, in block order
+    // Allocated on the first prev(): most cursors serve a point lookup and never step back.
+    private int[] prevOffset = NO_INTS;
+    private int[] prevNext = NO_INTS;
+    private byte[][] prevKey = NO_KEYS;
+    private long[] prevSeqKind = NO_LONGS;
+    private int[] prevValueOff = NO_INTS;
+    private int[] prevValueLen = NO_INTS;
 
     boolean isValid() {
       return current >= 0;
@@ -146,6 +165,11 @@ final class Block {
 
     void prev() {
       int target = current;
+      if (target == prevAnchor && prevCount > 0) {
+        restore(--prevCount);
+        prevAnchor = current;
+        return;
+      }
       int r = restartCount - 1;
       while (r >= 0 && restart(r) >= target) {
         r--;
@@ -154,13 +178,46 @@ final class Block {
         current = -1;
         return;
       }
+      prevCount = 0;
       decodeAt(restart(r), new byte[0]);
       while (next < target) {
+        remember();
         decodeAt(next, key);
       }
       if (next != target) {
         throw corrupt("entries do not chain to offset " + target);
       }
+      prevAnchor = current;
+    }
+
+    /** Appends the current entry to the predecessors kept for {@link #prev()}. */
+    private void remember() {
+      if (prevCount == prevOffset.length) {
+        int n = Math.max(16, prevCount * 2);
+        prevOffset = Arrays.copyOf(prevOffset, n);
+        prevNext = Arrays.copyOf(prevNext, n);
+        prevKey = Arrays.copyOf(prevKey, n);
+        prevSeqKind = Arrays.copyOf(prevSeqKind, n);
+        prevValueOff = Arrays.copyOf(prevValueOff, n);
+        prevValueLen = Arrays.copyOf(prevValueLen, n);
+      }
+      prevOffset[prevCount] = current;
+      prevNext[prevCount] = next;
+      prevKey[prevCount] = key;
+      prevSeqKind[prevCount] = seqKind;
+      prevValueOff[prevCount] = valueOff;
+      prevValueLen[prevCount] = valueLen;
+      prevCount++;
+    }
+
+    /** Positions the cursor on kept predecessor {@code i}, as decoding it would. */
+    private void restore(int i) {
+      current = prevOffset[i];
+      next = prevNext[i];
+      key = prevKey[i];
+      seqKind = prevSeqKind[i];
+      valueOff = prevValueOff[i];
+      valueLen = prevValueLen[i];
     }
 
     /** Moves to the first entry at or after {@code (target, seq)} in internal order. */
