@@ -1,14 +1,12 @@
 package io.kiwidb.engine;
 
 import io.kiwidb.api.spi.FileSystem;
-import io.kiwidb.api.spi.WritableFile;
+import io.kiwidb.testkit.ConfigFiles;
 import io.kiwidb.testkit.FaultInjectingFileSystem;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** Helpers for engine tests: configs, byte conversions, simulated process death. */
 final class EngineTestSupport {
@@ -29,29 +27,10 @@ final class EngineTestSupport {
    * not compete for ports).
    */
   static void writeConfig(FileSystem fs, Path root, Map<String, Object> keys) {
-    try {
-      fs.createDirectories(root);
-      String json =
-          keys.entrySet().stream()
-              .map(
-                  e ->
-                      "\""
-                          + e.getKey()
-                          + "\": "
-                          + (e.getValue() instanceof String
-                              ? "\"" + e.getValue() + "\""
-                              : e.getValue()))
-              .collect(
-                  Collectors.joining(
-                      ",\n  ", "{\n  \"log_broadcast_enabled\": false,\n  ", "\n}\n"));
-      try (WritableFile f = fs.create(root.resolve("config.json"))) {
-        f.append(json.getBytes(StandardCharsets.UTF_8));
-        f.sync();
-      }
-      fs.syncDirectory(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Map<String, Object> all = new LinkedHashMap<>();
+    all.put("log_broadcast_enabled", false);
+    all.putAll(keys);
+    ConfigFiles.write(fs, root, all);
   }
 
   /**

@@ -4,10 +4,8 @@ import io.kiwidb.api.KiwiIterator;
 import io.kiwidb.api.ScanOptions;
 import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.spi.FileSystem;
-import io.kiwidb.api.spi.WritableFile;
+import io.kiwidb.testkit.ConfigFiles;
 import io.kiwidb.testkit.FaultInjectingFileSystem;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,7 +13,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 
 /** Helpers shared by the crash tests: configs, byte conversions, power cuts, full-state reads. */
 final class CrashTesting {
@@ -54,27 +51,7 @@ final class CrashTesting {
 
   /** Writes {@code <root>/config.json} with {@code keys}, durably. */
   static void writeConfig(FileSystem fs, Path root, Map<String, Object> keys) {
-    String json =
-        keys.entrySet().stream()
-            .map(
-                e ->
-                    "\""
-                        + e.getKey()
-                        + "\": "
-                        + (e.getValue() instanceof String
-                            ? "\"" + e.getValue() + "\""
-                            : e.getValue()))
-            .collect(Collectors.joining(",\n  ", "{\n  ", "\n}\n"));
-    try {
-      fs.createDirectories(root);
-      try (WritableFile f = fs.create(root.resolve("config.json"))) {
-        f.append(json.getBytes(StandardCharsets.UTF_8));
-        f.sync();
-      }
-      fs.syncDirectory(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ConfigFiles.write(fs, root, keys);
   }
 
   /**

@@ -1,16 +1,12 @@
 package io.kiwidb.reliability.model;
 
 import io.kiwidb.api.spi.FileSystem;
-import io.kiwidb.api.spi.WritableFile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.kiwidb.testkit.ConfigFiles;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 
 /**
  * One cell of the configuration matrix (memtable x filter x compaction) plus the tiny sizes that
@@ -61,27 +57,7 @@ record ModelConfig(String memtable, String filter, String compaction, Map<String
 
   /** Writes {@code <root>/config.json}, durably. */
   void write(FileSystem fs, Path root) {
-    String json =
-        keys.entrySet().stream()
-            .map(
-                e ->
-                    "  \""
-                        + e.getKey()
-                        + "\": "
-                        + (e.getValue() instanceof String
-                            ? "\"" + e.getValue() + "\""
-                            : e.getValue()))
-            .collect(Collectors.joining(",\n", "{\n", "\n}\n"));
-    try {
-      fs.createDirectories(root);
-      try (WritableFile f = fs.create(root.resolve("config.json"))) {
-        f.append(json.getBytes(StandardCharsets.UTF_8));
-        f.sync();
-      }
-      fs.syncDirectory(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ConfigFiles.write(fs, root, keys);
   }
 
   @Override
