@@ -1,6 +1,5 @@
 package io.kiwidb.memtable.skiplist;
 
-import io.kiwidb.api.spi.MemTable;
 import io.kiwidb.reliability.lincheck.MemTableLincheckTest;
 
 /**
@@ -9,8 +8,8 @@ import io.kiwidb.reliability.lincheck.MemTableLincheckTest;
  * which the model checker would see as non-determinism between replays.
  */
 public class SkipListLincheckTest extends MemTableLincheckTest {
-  @Override
-  protected MemTable newTable() {
-    return new SkipListMemTable(42);
+  /** Lincheck's constructor: a fresh list per scenario, with a fixed height seed. */
+  public SkipListLincheckTest() {
+    super(new SkipListMemTable(42));
   }
 }

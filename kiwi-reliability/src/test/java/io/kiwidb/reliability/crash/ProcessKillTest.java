@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Both WAL sync modes must lose nothing here: a process crash keeps what reached the kernel, and
  * in {@code none} mode an acknowledged write is in the kernel's page cache.
  *
- * <p>Default: 50 cycles per mode. {@code -Psoak}: 1000 per mode. {@code -Dkiwi.crash.killCycles=N}
+ * <p>Default: 100 cycles per mode. {@code -Psoak}: 1000 per mode. {@code -Dkiwi.crash.killCycles=N}
  * overrides both (surefire hands Maven's {@code -D} properties to the test JVM).
  */
 @ExtendWith(SeededRandomExtension.class)
@@ -51,9 +51,9 @@ class ProcessKillTest {
     return "t" + thread + ".k" + String.format("%03d", k);
   }
 
-  /** Cycles per sync mode: 50, 1000 under {@code -Psoak}, or {@code -Dkiwi.crash.killCycles=N}. */
+  /** Cycles per sync mode: 100, 1000 under {@code -Psoak}, or {@code -Dkiwi.crash.killCycles=N}. */
   private static int cycles() {
-    return Integer.getInteger("kiwi.crash.killCycles", CrashTesting.soak() ? 1000 : 50);
+    return Integer.getInteger("kiwi.crash.killCycles", CrashTesting.soak() ? 1000 : 100);
   }
 
   @Test

@@ -36,16 +36,19 @@ public abstract class MemTableLincheckTest {
   /** Long runs under {@code -Psoak}; a quick pass in the default build. */
   private static final boolean SOAK = Boolean.getBoolean("kiwi.soak");
 
-  private final MemTable table = newTable();
+  private final MemTable table;
   private long seq; // the writer's own counter
   // Published after each add, as the engine publishes its visible sequence: readers read at it.
   private volatile long visible;
 
   /**
-   * A fresh, empty memtable. It must be deterministic: the model checker replays interleavings and
-   * fails on structure that differs between runs (a skip list seeded from the clock, say).
+   * @param table a fresh, empty memtable. It must be deterministic: the model checker replays
+   *     interleavings and fails on structure that differs between runs (a skip list seeded from the
+   *     clock, say).
    */
-  protected abstract MemTable newTable();
+  protected MemTableLincheckTest(MemTable table) {
+    this.table = table;
+  }
 
   private static byte[] key(int k) {
     return new byte[] {'k', (byte) k};
