@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiwidb.api.spi.Bytes;
-import io.kiwidb.api.spi.FileLock;
-import io.kiwidb.api.spi.FileSystem;
-import io.kiwidb.api.spi.ReadableFile;
 import io.kiwidb.api.spi.WritableFile;
+import io.kiwidb.testkit.ForwardingFileSystem;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
@@ -32,15 +30,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class GroupCommitTest {
 
   /** Wraps a file system so that the first {@code sync} of a segment waits for a latch. */
-  private static final class GatedFileSystem implements FileSystem {
-    final InMemoryFileSystem inner = new InMemoryFileSystem();
+  private static final class GatedFileSystem extends ForwardingFileSystem {
     final CountDownLatch gate = new CountDownLatch(1);
     final AtomicInteger syncs = new AtomicInteger();
     volatile boolean armed;
 
+    GatedFileSystem() {
+      super(new InMemoryFileSystem());
+    }
+
     @Override
     public WritableFile create(Path file) throws IOException {
-      WritableFile f = inner.create(file);
+      WritableFile f = super.create(file);
       return new WritableFile() {
         @Override
         public Path path() {
@@ -76,51 +77,6 @@ class GroupCommitTest {
           f.close();
         }
       };
-    }
-
-    @Override
-    public ReadableFile openRead(Path file) throws IOException {
-      return inner.openRead(file);
-    }
-
-    @Override
-    public long size(Path file) throws IOException {
-      return inner.size(file);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-      return inner.exists(path);
-    }
-
-    @Override
-    public void rename(Path source, Path target) throws IOException {
-      inner.rename(source, target);
-    }
-
-    @Override
-    public void delete(Path file) throws IOException {
-      inner.delete(file);
-    }
-
-    @Override
-    public List<Path> list(Path dir) throws IOException {
-      return inner.list(dir);
-    }
-
-    @Override
-    public void createDirectories(Path dir) throws IOException {
-      inner.createDirectories(dir);
-    }
-
-    @Override
-    public void syncDirectory(Path dir) throws IOException {
-      inner.syncDirectory(dir);
-    }
-
-    @Override
-    public FileLock lock(Path file) throws IOException {
-      return inner.lock(file);
     }
   }
 

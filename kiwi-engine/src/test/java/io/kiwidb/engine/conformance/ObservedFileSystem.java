@@ -1,9 +1,9 @@
 package io.kiwidb.engine.conformance;
 
-import io.kiwidb.api.spi.FileLock;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.ReadableFile;
 import io.kiwidb.api.spi.WritableFile;
+import io.kiwidb.testkit.ForwardingFileSystem;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -24,13 +24,16 @@ import java.util.function.Predicate;
  * <p>Thread safety: safe from any thread; held syncs wait on this object's monitor and end with
  * {@link InterruptedIOException} when their thread is interrupted.
  */
-final class ObservedFileSystem implements FileSystem {
-  private final FileSystem delegate = new InMemoryFileSystem();
+final class ObservedFileSystem extends ForwardingFileSystem {
   private final List<String> ops = new ArrayList<>();
   private final AtomicInteger openReaders = new AtomicInteger();
   private Predicate<Path> held = p -> false;
   private int waiting;
   private volatile Predicate<Path> failing = p -> false;
+
+  ObservedFileSystem() {
+    super(new InMemoryFileSystem());
+  }
 
   /** Files under {@code dir}. */
   static Predicate<Path> under(Path dir) {
@@ -106,7 +109,7 @@ final class ObservedFileSystem implements FileSystem {
   public WritableFile create(Path file) throws IOException {
     record("create", file);
     checkFailure("create", file);
-    WritableFile f = delegate.create(file);
+    WritableFile f = super.create(file);
     return new WritableFile() {
       @Override
       public Path path() {
@@ -143,7 +146,7 @@ final class ObservedFileSystem implements FileSystem {
   @Override
   public ReadableFile openRead(Path file) throws IOException {
     record("open", file);
-    ReadableFile f = delegate.openRead(file);
+    ReadableFile f = super.openRead(file);
     openReaders.incrementAndGet();
     return new ReadableFile() {
       private boolean closed;
@@ -175,46 +178,21 @@ final class ObservedFileSystem implements FileSystem {
   }
 
   @Override
-  public long size(Path file) throws IOException {
-    return delegate.size(file);
-  }
-
-  @Override
-  public boolean exists(Path path) {
-    return delegate.exists(path);
-  }
-
-  @Override
   public void rename(Path source, Path target) throws IOException {
     record("rename", source);
     checkFailure("rename", source);
-    delegate.rename(source, target);
+    super.rename(source, target);
   }
 
   @Override
   public void delete(Path file) throws IOException {
     record("delete", file);
-    delegate.delete(file);
-  }
-
-  @Override
-  public List<Path> list(Path dir) throws IOException {
-    return delegate.list(dir);
-  }
-
-  @Override
-  public void createDirectories(Path dir) throws IOException {
-    delegate.createDirectories(dir);
+    super.delete(file);
   }
 
   @Override
   public void syncDirectory(Path dir) throws IOException {
     record("syncdir", dir);
-    delegate.syncDirectory(dir);
-  }
-
-  @Override
-  public FileLock lock(Path file) throws IOException {
-    return delegate.lock(file);
+    super.syncDirectory(dir);
   }
 }

@@ -1,12 +1,10 @@
 package io.kiwidb.reliability.crash;
 
-import io.kiwidb.api.spi.FileLock;
 import io.kiwidb.api.spi.FileSystem;
-import io.kiwidb.api.spi.ReadableFile;
 import io.kiwidb.api.spi.WritableFile;
+import io.kiwidb.testkit.ForwardingFileSystem;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -16,14 +14,13 @@ import java.util.function.Predicate;
  *
  * <p>Thread safety: as safe as the delegate; {@link #armed} is volatile.
  */
-final class SelectiveFailures implements FileSystem {
-  private final FileSystem delegate;
+final class SelectiveFailures extends ForwardingFileSystem {
   private final Predicate<Path> fails;
   private final long delayMillis;
   volatile boolean armed = true;
 
   SelectiveFailures(FileSystem delegate, Predicate<Path> fails, long delayMillis) {
-    this.delegate = delegate;
+    super(delegate);
     this.fails = fails;
     this.delayMillis = delayMillis;
   }
@@ -38,51 +35,6 @@ final class SelectiveFailures implements FileSystem {
       }
       throw new IOException(file + ": injected create failure");
     }
-    return delegate.create(file);
-  }
-
-  @Override
-  public ReadableFile openRead(Path file) throws IOException {
-    return delegate.openRead(file);
-  }
-
-  @Override
-  public long size(Path file) throws IOException {
-    return delegate.size(file);
-  }
-
-  @Override
-  public boolean exists(Path path) {
-    return delegate.exists(path);
-  }
-
-  @Override
-  public void rename(Path source, Path target) throws IOException {
-    delegate.rename(source, target);
-  }
-
-  @Override
-  public void delete(Path file) throws IOException {
-    delegate.delete(file);
-  }
-
-  @Override
-  public List<Path> list(Path dir) throws IOException {
-    return delegate.list(dir);
-  }
-
-  @Override
-  public void createDirectories(Path dir) throws IOException {
-    delegate.createDirectories(dir);
-  }
-
-  @Override
-  public void syncDirectory(Path dir) throws IOException {
-    delegate.syncDirectory(dir);
-  }
-
-  @Override
-  public FileLock lock(Path file) throws IOException {
-    return delegate.lock(file);
+    return super.create(file);
   }
 }
