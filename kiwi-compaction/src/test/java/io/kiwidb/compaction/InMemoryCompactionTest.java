@@ -12,6 +12,7 @@ import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.LevelView;
 import io.kiwidb.api.spi.TableMeta;
+import io.kiwidb.testkit.ListInternalIterator;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
 import java.nio.charset.StandardCharsets;
@@ -132,7 +133,7 @@ class InMemoryCompactionTest {
 
     void flush(List<InternalEntry> memtable) {
       List<InternalEntry> sorted = new ArrayList<>(memtable);
-      sorted.sort(EntryListIterator::compare);
+      sorted.sort(ListInternalIterator::compare);
       levels.get(0).add(table(0, sorted));
     }
 
@@ -172,13 +173,13 @@ class InMemoryCompactionTest {
       }
       List<InternalIterator> children = new ArrayList<>();
       for (TableMeta t : plan.inputsAt(0)) {
-        children.add(new EntryListIterator(tables.get(t.fileNumber())));
+        children.add(new ListInternalIterator(tables.get(t.fileNumber())));
       }
       for (int level = Math.max(1, plan.startLevel()); level <= out; level++) {
         List<TableMeta> files = new ArrayList<>(plan.inputsAt(level));
         files.sort(Levels.BY_SMALLEST_KEY);
         children.add(
-            new LevelIterator(files, t -> new EntryListIterator(tables.get(t.fileNumber()))));
+            new LevelIterator(files, t -> new ListInternalIterator(tables.get(t.fileNumber()))));
       }
       MergingIterator merged = new MergingIterator(children);
       merged.seekToFirst();

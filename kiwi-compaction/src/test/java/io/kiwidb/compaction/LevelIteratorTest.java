@@ -10,6 +10,7 @@ import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.TableMeta;
+import io.kiwidb.testkit.ListInternalIterator;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
 import java.util.ArrayList;
@@ -33,10 +34,10 @@ class LevelIteratorTest {
     public InternalIterator apply(TableMeta t) {
       open++;
       maxOpen = Math.max(maxOpen, open);
-      return new EntryListIterator(contents.get(t.fileNumber())) {
+      return new ListInternalIterator(contents.get(t.fileNumber())) {
         @Override
         public void close() {
-          if (!closed) {
+          if (!isClosed()) {
             open--;
           }
           super.close();

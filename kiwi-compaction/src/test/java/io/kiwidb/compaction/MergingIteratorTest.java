@@ -9,6 +9,7 @@ import io.kiwidb.api.spi.Bytes;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
+import io.kiwidb.testkit.ListInternalIterator;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
 import java.nio.file.Path;
@@ -62,11 +63,11 @@ class MergingIteratorTest {
       }
       model.sort(
           (a, b) -> {
-            int x = EntryListIterator.compare(a.entry, b.entry);
+            int x = ListInternalIterator.compare(a.entry, b.entry);
             return x != 0 ? x : Integer.compare(a.child, b.child);
           });
       List<InternalIterator> children = new ArrayList<>();
-      lists.forEach(l -> children.add(new EntryListIterator(l)));
+      lists.forEach(l -> children.add(new ListInternalIterator(l)));
       try (MergingIterator it = new MergingIterator(children)) {
         runOps(random, it, model, keys, nextSeq);
       }
@@ -75,7 +76,7 @@ class MergingIteratorTest {
 
   private static boolean contains(List<InternalEntry> list, InternalEntry e) {
     for (InternalEntry x : list) {
-      if (EntryListIterator.compare(x, e) == 0) {
+      if (ListInternalIterator.compare(x, e) == 0) {
         return true;
       }
     }
@@ -147,10 +148,10 @@ class MergingIteratorTest {
   @Test
   void directionSwitchOverEqualInternalKeysKeepsChildOrder() {
     byte[] k = Bytes.utf8("k");
-    EntryListIterator newer =
-        new EntryListIterator(List.of(InternalEntry.put(k, 5, Bytes.utf8("new"))));
-    EntryListIterator older =
-        new EntryListIterator(
+    ListInternalIterator newer =
+        new ListInternalIterator(List.of(InternalEntry.put(k, 5, Bytes.utf8("new"))));
+    ListInternalIterator older =
+        new ListInternalIterator(
             List.of(
                 InternalEntry.put(k, 5, Bytes.utf8("old")),
                 InternalEntry.put(k, 3, Bytes.utf8("x"))));
@@ -196,7 +197,7 @@ class MergingIteratorTest {
             if (parts[0].equals("child")) {
               List<InternalEntry> entries = new ArrayList<>();
               words.forEach(w -> entries.add(parseEntry(w)));
-              children.add(new EntryListIterator(entries));
+              children.add(new ListInternalIterator(entries));
             } else {
               ops.addAll(words);
             }
@@ -267,10 +268,10 @@ class MergingIteratorTest {
 
   @Test
   void closeClosesEveryChildEvenWhenOneFails() {
-    EntryListIterator a = new EntryListIterator(List.of());
-    EntryListIterator c = new EntryListIterator(List.of());
+    ListInternalIterator a = new ListInternalIterator(List.of());
+    ListInternalIterator c = new ListInternalIterator(List.of());
     InternalIterator failing =
-        new EntryListIterator(List.of()) {
+        new ListInternalIterator(List.of()) {
           @Override
           public void close() {
             throw new IllegalStateException("boom");
@@ -279,7 +280,7 @@ class MergingIteratorTest {
     MergingIterator it = new MergingIterator(List.of(a, failing, c));
     IllegalStateException e = assertThrows(IllegalStateException.class, it::close);
     assertEquals("boom", e.getMessage());
-    assertTrue(a.closed);
-    assertTrue(c.closed);
+    assertTrue(a.isClosed());
+    assertTrue(c.isClosed());
   }
 }

@@ -11,6 +11,7 @@ import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.LevelView;
+import io.kiwidb.testkit.ListInternalIterator;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ class VersionPruningIteratorTest {
                 String s = new String(k, java.nio.charset.StandardCharsets.UTF_8);
                 return deeper.containsKey(s) || extra.contains(s);
               };
-      InternalIterator in = new EntryListIterator(entries);
+      InternalIterator in = new ListInternalIterator(entries);
       in.seekToFirst();
       Map<String, NavigableMap<Long, String>> output = new TreeMap<>();
       InternalEntry previous = null;
@@ -90,7 +91,7 @@ class VersionPruningIteratorTest {
         while (it.hasNext()) {
           InternalEntry e = it.next();
           if (previous != null) {
-            assertTrue(EntryListIterator.compare(previous, e) < 0, "output in internal order");
+            assertTrue(ListInternalIterator.compare(previous, e) < 0, "output in internal order");
           }
           previous = e;
           output
@@ -168,7 +169,7 @@ class VersionPruningIteratorTest {
             InternalEntry.put(Bytes.utf8("b"), 1, Bytes.utf8("x")),
             InternalEntry.put(Bytes.utf8("a"), 2, Bytes.utf8("y")));
     InternalIterator unsorted =
-        new EntryListIterator(List.of()) {
+        new ListInternalIterator(List.of()) {
           int pos;
 
           @Override
@@ -232,7 +233,7 @@ class VersionPruningIteratorTest {
 
   @Test
   void emptyInputYieldsNothing() {
-    InternalIterator in = new EntryListIterator(List.of());
+    InternalIterator in = new ListInternalIterator(List.of());
     in.seekToFirst();
     try (VersionPruningIterator it =
         new VersionPruningIterator(in, List.of(5L), VersionPruningIterator.DeeperLevels.NONE)) {
@@ -278,7 +279,7 @@ class VersionPruningIteratorTest {
               }
             }
           }
-          InternalIterator in = new EntryListIterator(entries);
+          InternalIterator in = new ListInternalIterator(entries);
           in.seekToFirst();
           StringBuilder out = new StringBuilder();
           try (VersionPruningIterator it = new VersionPruningIterator(in, snapshots, below)) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.KeyOrder;
+import io.kiwidb.testkit.ListInternalIterator;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class ScanIteratorTest {
   }
 
   private static ScanIterator scan(List<InternalEntry> entries, long seq, byte[] lo, byte[] hi) {
-    return new ScanIterator(new SortedListIterator(entries), seq, lo, hi, call -> {}, () -> {});
+    return new ScanIterator(new ListInternalIterator(entries), seq, lo, hi, call -> {}, () -> {});
   }
 
   /** The model: for each key, the newest version <= seq, if it is a value. */
@@ -105,7 +106,7 @@ class ScanIteratorTest {
     AtomicInteger released = new AtomicInteger();
     ScanIterator it =
         new ScanIterator(
-            new SortedListIterator(List.of(InternalEntry.put(k(1), 1, k(1)))),
+            new ListInternalIterator(List.of(InternalEntry.put(k(1), 1, k(1)))),
             1,
             null,
             null,

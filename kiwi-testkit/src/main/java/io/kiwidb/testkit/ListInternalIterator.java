@@ -1,4 +1,4 @@
-package io.kiwidb.compaction;
+package io.kiwidb.testkit;
 
 import io.kiwidb.api.EntryKind;
 import io.kiwidb.api.spi.InternalEntry;
@@ -8,20 +8,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A test {@link InternalIterator} over a list of entries, sorted on construction. Seeks use the
- * interface's default {@code seekForPrev}, so that default is exercised too.
+ * An {@link InternalIterator} over a list of entries, sorted into internal order on construction:
+ * the model source that merging and scanning iterators are tested against. Seeks use the
+ * interface's default {@code seekForPrev}, so that default is exercised too. Accessors on an
+ * unpositioned cursor throw, as a real iterator's may.
+ *
+ * <p>Tests may subclass it to watch or break one operation.
+ *
+ * <p>Thread safety: one thread at a time.
  */
-class EntryListIterator implements InternalIterator {
+public class ListInternalIterator implements InternalIterator {
   private final List<InternalEntry> entries;
   private int pos = -1;
-  boolean closed;
+  private boolean closed;
 
-  EntryListIterator(List<InternalEntry> entries) {
+  /** Copies and sorts {@code entries}. */
+  public ListInternalIterator(List<InternalEntry> entries) {
     this.entries = new ArrayList<>(entries);
-    this.entries.sort(EntryListIterator::compare);
+    this.entries.sort(ListInternalIterator::compare);
   }
 
-  static int compare(InternalEntry a, InternalEntry b) {
+  /** Internal order: user key ascending, then sequence descending. */
+  public static int compare(InternalEntry a, InternalEntry b) {
     return KeyOrder.compareInternal(a.key(), a.seq(), b.key(), b.seq());
   }
 
@@ -86,6 +94,11 @@ class EntryListIterator implements InternalIterator {
   public byte[] value() {
     check();
     return entries.get(pos).value();
+  }
+
+  /** Whether {@link #close} was called. */
+  public boolean isClosed() {
+    return closed;
   }
 
   @Override
