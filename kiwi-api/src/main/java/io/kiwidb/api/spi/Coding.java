@@ -91,6 +91,15 @@ public final class Coding {
    */
   public static int getVarInt(byte[] b, int[] pos, int limit, int max) {
     int start = pos[0];
+    // One-byte varints (values below 128: every length in a block of small keys and values) are
+    // the common case on the read path; skip the general loop for them.
+    if (start < limit && start >= 0) {
+      int x = b[start];
+      if (x >= 0 && x <= max) {
+        pos[0] = start + 1;
+        return x;
+      }
+    }
     long v = getVarLong(b, pos, limit);
     if (v < 0 || v > max) {
       throw new IllegalArgumentException(
