@@ -3,7 +3,6 @@ package io.kiwidb.sstable;
 import io.kiwidb.api.CorruptionException;
 import io.kiwidb.api.EntryKind;
 import io.kiwidb.api.spi.Coding;
-import io.kiwidb.api.spi.KeyOrder;
 import java.util.Arrays;
 
 /**
@@ -85,6 +84,7 @@ final class Block {
     return new Cursor();
   }
 
+  private static final byte[] EMPTY = new byte[0];
   private static final int[] NO_INTS = new int[0];
   private static final long[] NO_LONGS = new long[0];
   private static final byte[][] NO_KEYS = new byte[0][];
@@ -96,11 +96,12 @@ final class Block {
   final class Cursor {
     private int current = -1; // offset of the current entry, or -1 when invalid
     private int next; // offset just past the current entry
-    private byte[] key = new byte[0];
+    private byte[] key = EMPTY;
     private long seqKind;
     private int valueOff;
     private int valueLen;
     private final int[] pos = new int[1];
+    private byte[] scratch = EMPTY; // seek's key buffer, grown on demand
 
     // prev() must decode forward from the restart point before the current entry. The entries it
     // meets on the way are kept, so the following prev() calls within that restart interval just
@@ -145,11 +146,11 @@ final class Block {
     }
 
     void seekToFirst() {
-      decodeAt(restart(0), new byte[0]);
+      decodeAt(restart(0), EMPTY);
     }
 
     void seekToLast() {
-      decodeAt(restart(restartCount - 1), new byte[0]);
+      decodeAt(restart(restartCount - 1), EMPTY);
       while (isValid() && next < restartsOffset) {
         decodeAt(next, key);
       }
@@ -179,7 +180,7 @@ final class Block {
         return;
       }
       prevCount = 0;
-      decodeAt(restart(r), new byte[0]);
+      decodeAt(restart(r), EMPTY);
       while (next < target) {
         remember();
         decodeAt(next, key);
@@ -233,10 +234,46 @@ final class Block {
           hi = mid - 1;
         }
       }
-      decodeAt(restart(lo), new byte[0]);
-      while (isValid() && KeyOrder.compareInternal(key, seq(), target, seq) < 0) {
-        next();
+      scanTo(restart(lo), target, seq);
+    }
+
+    /**
+     * Walks forward from a restart point to the first entry at or after {@code (target, seq)},
+     * rebuilding each key in one reusable buffer, and decodes only that entry. Decoding every entry
+     * on the way (half a restart interval on average) allocated a key array per step.
+     */
+    private void scanTo(int offset, byte[] target, long seq) {
+      byte[] buf = scratch;
+      int len = 0;
+      try {
+        while (offset < restartsOffset) {
+          pos[0] = offset;
+          int shared = Coding.getVarInt(data, pos, restartsOffset, len);
+          int unshared = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
+          int vlen = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
+          int p = pos[0];
+          if ((long) p + unshared + TableFormat.SEQ_KIND_SIZE + vlen > restartsOffset) {
+            throw corrupt("entry at block offset " + offset + " runs past the entries");
+          }
+          if (shared + unshared > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(shared + unshared, 2 * buf.length));
+            scratch = buf;
+          }
+          System.arraycopy(data, p, buf, shared, unshared);
+          len = shared + unshared;
+          int c = Arrays.compareUnsigned(buf, 0, len, target, 0, target.length);
+          if (c > 0 || (c == 0 && Coding.getLong(data, p + unshared) >>> 8 <= seq)) {
+            // buf still holds the previous key's first `shared` bytes, all decodeAt reads of it.
+            decodeAt(offset, buf);
+            return;
+          }
+          offset = p + unshared + TableFormat.SEQ_KIND_SIZE + vlen;
+        }
+      } catch (IllegalArgumentException e) {
+        throw new CorruptionException(
+            file, fileOffset, "bad entry at block offset " + offset + ": " + e.getMessage(), e);
       }
+      current = -1;
     }
 
     /**

@@ -212,17 +212,16 @@ public final class TableReader implements AutoCloseable {
       }
       filter = FilterAnswer.MAYBE;
     }
-    Block.Cursor index = indexBlock().cursor();
-    index.seek(key, readSeq);
-    if (!index.isValid()) {
+    IndexBlock index = indexBlock();
+    int i = index.find(key, readSeq);
+    if (i == index.count()) {
       return new TableLookup(null, Answer.ABSENT, filter, CacheAnswer.NOT_READ);
     }
-    BlockHandle h = dataHandle(index);
-    Block block = cache.data().get(fileNumber, h.offset());
+    Block block = cache.data().get(fileNumber, index.blockOffset(i));
     CacheAnswer cached = CacheAnswer.HIT;
     if (block == null) {
       cached = CacheAnswer.MISS;
-      block = loadDataBlock(h);
+      block = loadDataBlock(index.handle(i));
     }
     Block.Cursor c = block.cursor();
     c.seek(key, readSeq);
@@ -261,7 +260,9 @@ public final class TableReader implements AutoCloseable {
    * @throws CorruptionException naming the file and the first bad block
    */
   public void verify() {
-    Block index = Block.of(readBlock(indexHandle), name, indexHandle.offset());
+    IndexBlock index =
+        IndexBlock.decode(
+            Block.of(readBlock(indexHandle), name, indexHandle.offset()), indexHandle.offset());
     if (filterPolicy != null) {
       try {
         filterPolicy.reader(readBlock(filterHandle));
@@ -273,15 +274,15 @@ public final class TableReader implements AutoCloseable {
     long count = 0;
     byte[] lastKey = null;
     long lastSeq = 0;
-    Block.Cursor ic = index.cursor();
-    for (ic.seekToFirst(); ic.isValid(); ic.next()) {
-      BlockHandle h = dataHandle(ic);
+    for (int i = 0; i < index.count(); i++) {
+      BlockHandle h = index.handle(i);
+      byte[] separator = index.key(i);
       Block.Cursor c = Block.of(readBlock(h), name, h.offset()).cursor();
       for (c.seekToFirst(); c.isValid(); c.next()) {
         if (lastKey != null && KeyOrder.compareInternal(lastKey, lastSeq, c.key(), c.seq()) >= 0) {
           throw new CorruptionException(name, h.offset(), "entries out of order");
         }
-        if (KeyOrder.compareInternal(c.key(), c.seq(), ic.key(), ic.seq()) > 0) {
+        if (KeyOrder.compareInternal(c.key(), c.seq(), separator, index.seq(i)) > 0) {
           throw new CorruptionException(name, h.offset(), "entry beyond its index key");
         }
         lastKey = c.key();
@@ -327,49 +328,26 @@ public final class TableReader implements AutoCloseable {
     return r;
   }
 
-  private Block indexBlock() {
-    Block b = cache.index().get(fileNumber, indexHandle.offset());
+  private IndexBlock indexBlock() {
+    IndexBlock b = cache.index().get(fileNumber, indexHandle.offset());
     if (b == null) {
-      b = Block.of(readBlock(indexHandle), name, indexHandle.offset());
+      b =
+          IndexBlock.decode(
+              Block.of(readBlock(indexHandle), name, indexHandle.offset()), indexHandle.offset());
       cache.index().put(fileNumber, indexHandle.offset(), b);
     }
     return b;
   }
 
-  private Block dataBlock(BlockHandle h) {
-    Block b = cache.data().get(fileNumber, h.offset());
-    return b != null ? b : loadDataBlock(h);
+  private Block dataBlock(IndexBlock index, int i) {
+    Block b = cache.data().get(fileNumber, index.blockOffset(i));
+    return b != null ? b : loadDataBlock(index.handle(i));
   }
 
   private Block loadDataBlock(BlockHandle h) {
     Block b = Block.of(readBlock(h), name, h.offset());
     cache.data().put(fileNumber, h.offset(), b);
     return b;
-  }
-
-  /** Decodes the block handle stored as an index entry's value. */
-  private BlockHandle dataHandle(Block.Cursor index) {
-    byte[] v = index.rawValue();
-    int[] pos = {0};
-    try {
-      long offset = Coding.getVarLong(v, pos, v.length);
-      int size = Coding.getVarInt(v, pos, v.length, Integer.MAX_VALUE);
-      BlockHandle h = new BlockHandle(offset, size);
-      long limit = indexHandle.offset();
-      if (!fitsBefore(offset, size, limit)) {
-        throw new IllegalArgumentException(
-            "data block handle ["
-                + offset
-                + ", +"
-                + size
-                + "] runs past the data region ending at "
-                + limit);
-      }
-      return h;
-    } catch (IllegalArgumentException e) {
-      throw new CorruptionException(
-          name, indexHandle.offset(), "index block: " + e.getMessage(), e);
-    }
   }
 
   private BlockHandle handle(byte[] footer, int at, long footerOffset, String what) {
@@ -394,7 +372,7 @@ public final class TableReader implements AutoCloseable {
    * {@code limit}. Written so nothing overflows: {@code offset + size + 5} wraps negative for an
    * offset near 2^63 and used to pass the check (found by the kiwi-reliability fuzz targets).
    */
-  private static boolean fitsBefore(long offset, int size, long limit) {
+  static boolean fitsBefore(long offset, int size, long limit) {
     return offset >= 0
         && size >= 0
         && size <= limit - TableFormat.TRAILER_SIZE
@@ -462,7 +440,8 @@ public final class TableReader implements AutoCloseable {
    * travel.
    */
   private final class TableIterator implements InternalIterator {
-    private final Block.Cursor index = indexBlock().cursor();
+    private final IndexBlock index = indexBlock();
+    private int block = -1; // the index entry of the current data block
     private Block.Cursor data;
 
     @Override
@@ -472,7 +451,7 @@ public final class TableReader implements AutoCloseable {
 
     @Override
     public void seekToFirst() {
-      index.seekToFirst();
+      block = 0;
       loadBlock();
       if (data != null) {
         data.seekToFirst();
@@ -482,7 +461,7 @@ public final class TableReader implements AutoCloseable {
 
     @Override
     public void seekToLast() {
-      index.seekToLast();
+      block = index.count() - 1;
       loadBlock();
       if (data != null) {
         data.seekToLast();
@@ -492,7 +471,7 @@ public final class TableReader implements AutoCloseable {
 
     @Override
     public void seek(byte[] key, long seq) {
-      index.seek(key, seq);
+      block = index.find(key, seq);
       loadBlock();
       if (data != null) {
         data.seek(key, seq);
@@ -545,12 +524,12 @@ public final class TableReader implements AutoCloseable {
     }
 
     private void loadBlock() {
-      data = index.isValid() ? dataBlock(dataHandle(index)).cursor() : null;
+      data = block >= 0 && block < index.count() ? dataBlock(index, block).cursor() : null;
     }
 
     private void skipForward() {
       while (data != null && !data.isValid()) {
-        index.next();
+        block++;
         loadBlock();
         if (data != null) {
           data.seekToFirst();
@@ -560,7 +539,7 @@ public final class TableReader implements AutoCloseable {
 
     private void skipBackward() {
       while (data != null && !data.isValid()) {
-        index.prev();
+        block--;
         loadBlock();
         if (data != null) {
           data.seekToLast();
