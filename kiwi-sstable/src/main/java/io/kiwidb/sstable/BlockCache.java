@@ -4,13 +4,16 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.kiwidb.api.spi.FilterPolicy;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
 
 /**
- * Three Caffeine caches shared by every open table: decoded data blocks, index blocks and filters,
- * each bounded by an entry count (the reference's {@code cache_data_entry_limit}, {@code
+ * Three caches shared by every open table: decoded data blocks, index blocks and filters, each
+ * bounded by an entry count (the reference's {@code cache_data_entry_limit}, {@code
  * cache_index_entry_limit} and {@code cache_bloom_entry_limit}) and keyed by (file number, block
  * offset). Entry counts rather than bytes keep the reference's knobs; a data block is about {@code
- * block_size} bytes, so the data cache holds roughly {@code limit * block_size} bytes.
+ * block_size} bytes, so the data cache holds roughly {@code limit * block_size} bytes. Data blocks
+ * live in a {@link ClockCache} (cheap inserts, for a cache that mostly misses); index blocks and
+ * filters, one per table and nearly always hits, in Caffeine.
  *
  * <p>A limit of 0 disables that cache: lookups always read the file and count a miss (used for
  * cold-cache benchmarks). Limits can be changed live with {@link #resize}.
@@ -34,7 +37,7 @@ public final class BlockCache {
   public static final int DEFAULT_FILTER_ENTRIES = 64;
 
   private final Tier<Block> data;
-  private final Tier<Block> index;
+  private final Tier<IndexBlock> index;
   private final Tier<FilterPolicy.Reader> filter;
 
   /**
@@ -43,9 +46,9 @@ public final class BlockCache {
    * @throws IllegalArgumentException if a limit is negative
    */
   public BlockCache(int dataEntries, int indexEntries, int filterEntries) {
-    data = new Tier<>("cache_data_entry_limit", dataEntries);
-    index = new Tier<>("cache_index_entry_limit", indexEntries);
-    filter = new Tier<>("cache_bloom_entry_limit", filterEntries);
+    data = new Tier<>("cache_data_entry_limit", dataEntries, ClockCache::new);
+    index = new Tier<>("cache_index_entry_limit", indexEntries, CaffeineStore::new);
+    filter = new Tier<>("cache_bloom_entry_limit", filterEntries, CaffeineStore::new);
   }
 
   /** A cache with the reference's default limits (256 / 64 / 64). */
@@ -73,9 +76,9 @@ public final class BlockCache {
 
   /** Drops everything; counters are kept. */
   public void invalidateAll() {
-    data.cache.invalidateAll();
-    index.cache.invalidateAll();
-    filter.cache.invalidateAll();
+    data.store.clear();
+    index.store.clear();
+    filter.store.clear();
   }
 
   /** Hit/miss counts and sizes of the three caches. */
@@ -87,7 +90,7 @@ public final class BlockCache {
     return data;
   }
 
-  Tier<Block> index() {
+  Tier<IndexBlock> index() {
     return index;
   }
 
@@ -123,19 +126,78 @@ public final class BlockCache {
   /** Cache key: a block of a file. */
   record Key(long fileNumber, long offset) {}
 
+  /** What a tier keeps its entries in, keyed by (file number, block offset). */
+  interface Store<V> {
+    V get(long file, long offset);
+
+    void put(long file, long offset, V value);
+
+    void resize(int limit);
+
+    void invalidateFile(long file);
+
+    void clear();
+
+    long size();
+  }
+
+  /**
+   * Caffeine (W-TinyLFU) for index blocks and filters: one entry per table, nearly always hits, so
+   * its per-insert maintenance is rare, and its frequency-based admission keeps the hot tables'
+   * entries when a scan touches many cold tables.
+   */
+  private static final class CaffeineStore<V> implements Store<V> {
+    private final Cache<Key, V> cache;
+
+    CaffeineStore(int limit) {
+      // Maintenance runs on the calling thread: sizes are exact right after a put or a resize.
+      this.cache = Caffeine.newBuilder().maximumSize(limit).executor(Runnable::run).build();
+    }
+
+    @Override
+    public V get(long file, long offset) {
+      return cache.getIfPresent(new Key(file, offset));
+    }
+
+    @Override
+    public void put(long file, long offset, V value) {
+      cache.put(new Key(file, offset), value);
+    }
+
+    @Override
+    public void resize(int limit) {
+      cache.policy().eviction().orElseThrow().setMaximum(limit);
+      cache.cleanUp();
+    }
+
+    @Override
+    public void invalidateFile(long file) {
+      cache.asMap().keySet().removeIf(k -> k.fileNumber() == file);
+    }
+
+    @Override
+    public void clear() {
+      cache.invalidateAll();
+    }
+
+    @Override
+    public long size() {
+      return cache.estimatedSize();
+    }
+  }
+
   /** One bounded cache with its own counters. */
   static final class Tier<V> {
     private final String name;
-    private final Cache<Key, V> cache;
+    private final Store<V> store;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private volatile int limit;
 
-    Tier(String name, int limit) {
+    Tier(String name, int limit, IntFunction<Store<V>> stores) {
       this.name = name;
       this.limit = checkLimit(name, limit);
-      // Eviction runs on the calling thread so sizes are exact right after a put or a resize.
-      this.cache = Caffeine.newBuilder().maximumSize(limit).executor(Runnable::run).build();
+      this.store = stores.apply(limit);
     }
 
     private static int checkLimit(String name, int limit) {
@@ -147,30 +209,29 @@ public final class BlockCache {
 
     /** The cached value, counting a hit or a miss. */
     V get(long fileNumber, long offset) {
-      V v = limit == 0 ? null : cache.getIfPresent(new Key(fileNumber, offset));
+      V v = limit == 0 ? null : store.get(fileNumber, offset);
       (v == null ? misses : hits).increment();
       return v;
     }
 
     void put(long fileNumber, long offset, V value) {
       if (limit > 0) {
-        cache.put(new Key(fileNumber, offset), value);
+        store.put(fileNumber, offset, value);
       }
     }
 
     void resize(int newLimit) {
       checkLimit(name, newLimit);
       limit = newLimit;
-      cache.policy().eviction().orElseThrow().setMaximum(newLimit);
-      cache.cleanUp();
+      store.resize(newLimit);
     }
 
     void invalidateFile(long fileNumber) {
-      cache.asMap().keySet().removeIf(k -> k.fileNumber() == fileNumber);
+      store.invalidateFile(fileNumber);
     }
 
     TierStats stats() {
-      return new TierStats(hits.sum(), misses.sum(), cache.estimatedSize(), limit);
+      return new TierStats(hits.sum(), misses.sum(), store.size(), limit);
     }
   }
 }
