@@ -133,7 +133,7 @@ public final class TableReader implements AutoCloseable {
       Function<String, FilterPolicy> filters) {
     ReadableFile f;
     try {
-      f = fs.openRead(path);
+      f = fs.openImmutable(path);
     } catch (IOException e) {
       throw new KiwiIOException("open table " + path, e);
     }

@@ -170,6 +170,89 @@ public abstract class FileSystemContract {
   }
 
   @Test
+  void anImmutableFileReadsAsOpenReadDoes() throws IOException {
+    Path file = root.resolve("table");
+    byte[] data = pattern(20_000);
+    try (WritableFile f = fs.create(file)) {
+      f.append(data);
+      f.sync();
+    }
+    ReadableFile m = fs.openImmutable(file);
+    try (ReadableFile r = fs.openRead(file)) {
+      assertEquals(data.length, m.size());
+      for (int pos = 0; pos < data.length; pos += 1237) {
+        int len = Math.min(4096, data.length - pos);
+        assertArrayEquals(r.read(pos, len), m.read(pos, len), "at " + pos);
+        ByteBuffer bb = ByteBuffer.allocate(len + 7);
+        bb.position(7);
+        m.readFully(pos, bb);
+        assertFalse(bb.hasRemaining());
+        assertArrayEquals(
+            java.util.Arrays.copyOfRange(data, pos, pos + len),
+            java.util.Arrays.copyOfRange(bb.array(), 7, 7 + len));
+      }
+      EOFException e = assertThrows(EOFException.class, () -> m.read(data.length - 10, 11));
+      assertTrue(e.getMessage().contains(String.valueOf(data.length)), e.getMessage());
+      assertThrows(EOFException.class, () -> m.read(-1, 1));
+      m.close();
+      m.close(); // idempotent
+      assertThrows(IOException.class, () -> m.read(0, 1), "a read after close fails");
+    }
+    assertThrows(NoSuchFileException.class, () -> fs.openImmutable(root.resolve("absent")));
+  }
+
+  @Test
+  void closingAnImmutableFileWhileOthersReadItFailsTheirReadsCleanly() throws Exception {
+    Path file = root.resolve("table");
+    byte[] data = pattern(1 << 16);
+    try (WritableFile f = fs.create(file)) {
+      f.append(data);
+      f.sync();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      ReadableFile m = fs.openImmutable(file);
+      List<Future<String>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int start = t * 1000;
+        results.add(
+            pool.submit(
+                () -> {
+                  // Read until close stops us: every read is right or fails with an IOException.
+                  for (int i = 0; ; i++) {
+                    int pos = (start + i * 97) % (data.length - 4096);
+                    byte[] got;
+                    try {
+                      got = m.read(pos, 4096);
+                    } catch (IOException closed) {
+                      return "closed after " + i + " reads";
+                    }
+                    if (!java.util.Arrays.equals(got, 0, 4096, data, pos, pos + 4096)) {
+                      return "wrong bytes at " + pos;
+                    }
+                  }
+                }));
+      }
+      Thread.sleep(50);
+      m.close();
+      for (Future<String> f : results) {
+        String outcome = f.get(30, TimeUnit.SECONDS);
+        assertTrue(outcome.startsWith("closed after"), outcome);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static byte[] pattern(int n) {
+    byte[] data = new byte[n];
+    for (int i = 0; i < n; i++) {
+      data[i] = (byte) (i * 31 + (i >>> 8));
+    }
+    return data;
+  }
+
+  @Test
   void concurrentReadersSeeTheSameBytes() throws Exception {
     Path file = root.resolve("big");
     byte[] data = new byte[1 << 16];

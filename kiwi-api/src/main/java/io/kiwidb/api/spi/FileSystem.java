@@ -43,6 +43,18 @@ public interface FileSystem {
   ReadableFile openRead(Path file) throws IOException;
 
   /**
+   * Opens an existing file that nobody writes, truncates or extends while it is open (an SSTable),
+   * for positional reads. An implementation may map it into memory, so a read costs a copy rather
+   * than a system call; the default opens it with {@link #openRead}, so a file system that wraps or
+   * fakes {@code openRead} sees these opens too.
+   *
+   * @throws NoSuchFileException if it does not exist
+   */
+  default ReadableFile openImmutable(Path file) throws IOException {
+    return openRead(file);
+  }
+
+  /**
    * The size of a file in bytes.
    *
    * @throws NoSuchFileException if it does not exist

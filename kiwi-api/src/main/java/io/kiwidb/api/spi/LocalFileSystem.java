@@ -48,6 +48,24 @@ final class LocalFileSystem implements FileSystem {
     return new LocalReadableFile(file, FileChannel.open(file, StandardOpenOption.READ));
   }
 
+  /**
+   * Maps the whole file read-only when it fits one mapping (2 GiB) and this JDK lets the mapping be
+   * released on close; otherwise reads go through the channel. See {@link MappedReadableFile} for
+   * why and how the mapping is released.
+   */
+  @Override
+  public ReadableFile openImmutable(Path file) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+    long size = ch.size();
+    if (size > Integer.MAX_VALUE || !MappedReadableFile.canUnmap()) {
+      return new LocalReadableFile(file, ch);
+    }
+    // A mapping outlives its channel, so the descriptor is not held while the table is open.
+    try (ch) {
+      return new MappedReadableFile(file, ch.map(FileChannel.MapMode.READ_ONLY, 0, size));
+    }
+  }
+
   @Override
   public long size(Path file) throws IOException {
     return Files.size(file);
