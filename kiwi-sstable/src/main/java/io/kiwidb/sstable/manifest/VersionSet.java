@@ -108,6 +108,10 @@ public final class VersionSet implements AutoCloseable {
   @GuardedBy("this")
   private Version current;
 
+  // current's L0 file count, published with it: the write stall reads it on every write, which
+  // must not take the monitor that readers pinning versions contend on.
+  private volatile int l0Files;
+
   @GuardedBy("this")
   private final Map<Long, Integer> liveVersionsPerFile = new HashMap<>();
 
@@ -135,6 +139,7 @@ public final class VersionSet implements AutoCloseable {
     this.logNumber = state.logNumber;
     synchronized (this) {
       this.current = state.version;
+      this.l0Files = state.version.l0Count();
       ref(state.version);
     }
   }
@@ -467,6 +472,7 @@ public final class VersionSet implements AutoCloseable {
     ref(version);
     Version old = current;
     current = version;
+    l0Files = version.l0Count();
     return unref(old);
   }
 
@@ -502,9 +508,9 @@ public final class VersionSet implements AutoCloseable {
     return current;
   }
 
-  /** The number of L0 files in the current version. */
+  /** The number of L0 files in the current version, without locking. */
   public int l0Count() {
-    return current().l0Count();
+    return l0Files;
   }
 
   /** Adds one reference. */
