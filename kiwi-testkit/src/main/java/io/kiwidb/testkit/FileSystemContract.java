@@ -173,10 +173,7 @@ public abstract class FileSystemContract {
   void anImmutableFileReadsAsOpenReadDoes() throws IOException {
     Path file = root.resolve("table");
     byte[] data = pattern(20_000);
-    try (WritableFile f = fs.create(file)) {
-      f.append(data);
-      f.sync();
-    }
+    writeBytes(file, data);
     ReadableFile m = fs.openImmutable(file);
     try (ReadableFile r = fs.openRead(file)) {
       assertEquals(data.length, m.size());
@@ -205,10 +202,7 @@ public abstract class FileSystemContract {
   void closingAnImmutableFileWhileOthersReadItFailsTheirReadsCleanly() throws Exception {
     Path file = root.resolve("table");
     byte[] data = pattern(1 << 16);
-    try (WritableFile f = fs.create(file)) {
-      f.append(data);
-      f.sync();
-    }
+    writeBytes(file, data);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       ReadableFile m = fs.openImmutable(file);
@@ -244,6 +238,13 @@ public abstract class FileSystemContract {
     }
   }
 
+  private void writeBytes(Path file, byte[] data) throws IOException {
+    try (WritableFile f = fs.create(file)) {
+      f.append(data);
+      f.sync();
+    }
+  }
+
   private static byte[] pattern(int n) {
     byte[] data = new byte[n];
     for (int i = 0; i < n; i++) {
@@ -259,10 +260,7 @@ public abstract class FileSystemContract {
     for (int i = 0; i < data.length; i++) {
       data[i] = (byte) (i * 31);
     }
-    try (WritableFile f = fs.create(file)) {
-      f.append(data);
-      f.sync();
-    }
+    writeBytes(file, data);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try (ReadableFile r = fs.openRead(file)) {
       List<Future<Boolean>> results = new ArrayList<>();
