@@ -57,12 +57,12 @@ final class LocalFileSystem implements FileSystem {
   public ReadableFile openImmutable(Path file) throws IOException {
     FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
     long size = ch.size();
-    if (size > Integer.MAX_VALUE || !MappedReadableFile.canUnmap()) {
+    if (size > Integer.MAX_VALUE || !MappedReadableFile.available()) {
       return new LocalReadableFile(file, ch);
     }
     // A mapping outlives its channel, so the descriptor is not held while the table is open.
     try (ch) {
-      return new MappedReadableFile(file, ch.map(FileChannel.MapMode.READ_ONLY, 0, size));
+      return MappedReadableFile.map(file, ch, (int) size);
     }
   }
 
