@@ -38,6 +38,14 @@ import java.util.Optional;
 public final class ReplayBuffer {
   private static final int INITIAL_CAPACITY = 1024;
 
+  /**
+   * At most this many entries are buffered (arrays of 16 B per entry, plus the sort's scratch): a
+   * memtable configured larger than this many entries (about 13 GB of 16-byte keys and 100-byte
+   * values) gets the first part bulk-loaded and the rest through one add per entry. Correct either
+   * way; it only bounds the buffer.
+   */
+  static final int MAX_BUFFERED = 1 << 26;
+
   private final MemTableSet mems;
   private byte[][] keys = new byte[INITIAL_CAPACITY][];
   private long[] seqs = new long[INITIAL_CAPACITY];
@@ -77,8 +85,11 @@ public final class ReplayBuffer {
       mems.add(key, seq, kind, value);
       return;
     }
+    if (count == MAX_BUFFERED) {
+      load();
+    }
     if (count == keys.length) {
-      int n = count * 2;
+      int n = Math.min(count * 2, MAX_BUFFERED);
       keys = Arrays.copyOf(keys, n);
       seqs = Arrays.copyOf(seqs, n);
       values = Arrays.copyOf(values, n);

@@ -52,7 +52,7 @@ public interface MemTable {
   }
 
   /**
-   * The bytes {@link #sizeBytes()} grows by when {@link #addSorted} loads this entry into the
+   * The bytes {@link #sizeBytes()} grows by when {@link #addSorted} loads this entry into an empty
    * memtable, or -1 when that is not a function of the entry alone. Recovery sums it over the
    * records it buffers to know, before building anything, when a memtable's worth is reached, so
    * that memtables it builds in bulk are frozen at exactly the record where one-at-a-time replay of

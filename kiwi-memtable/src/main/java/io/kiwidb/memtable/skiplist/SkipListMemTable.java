@@ -206,7 +206,7 @@ final class SkipListMemTable implements MemTable {
     for (int level = 0; level < top; level++) {
       head.publishNext(level, first[level]);
     }
-    MAX_HEIGHT_VH.setOpaque(this, top);
+    MAX_HEIGHT_VH.setOpaque(this, Math.max(top, (int) MAX_HEIGHT_VH.getOpaque(this)));
     SIZE.setRelease(this, (long) SIZE.get(this) + bytes);
     COUNT.setRelease(this, (long) count);
   }
