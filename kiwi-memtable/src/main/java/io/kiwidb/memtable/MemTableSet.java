@@ -129,6 +129,20 @@ public final class MemTableSet {
   }
 
   /**
+   * Bulk-loads entries sorted in internal key order into the active memtable ({@link
+   * MemTable#addSorted}); what {@link ReplayBuffer} uses. Caller holds {@link #writeLock()}.
+   */
+  void addSorted(byte[][] keys, long[] seqs, byte[][] values, int count) {
+    requireWriteLock("addSorted");
+    view.active.addSorted(keys, seqs, values, count);
+  }
+
+  /** The active memtable itself, for {@link ReplayBuffer}'s size arithmetic. */
+  MemTable activeMemTable() {
+    return view.active.memTable;
+  }
+
+  /**
    * Makes room for a write: when the active memtable is full and the queue is at {@code
    * immutable_queue_max_len}, waits (releasing the write lock) until the flush pipeline removes a
    * memtable, then freezes the full one. Caller holds {@link #writeLock()}; call it before taking a
@@ -475,7 +489,7 @@ public final class MemTableSet {
     return String.format("%016x%016x", u.getMostSignificantBits(), u.getLeastSignificantBits());
   }
 
-  private void requireWriteLock(String method) {
+  void requireWriteLock(String method) {
     if (!writeLock.isHeldByCurrentThread()) {
       throw new IllegalStateException(method + " requires the caller to hold writeLock()");
     }
@@ -515,6 +529,22 @@ public final class MemTableSet {
       if (seq > maxSeq) {
         maxSeq = seq;
       }
+    }
+
+    void addSorted(byte[][] keys, long[] seqs, byte[][] values, int count) {
+      memTable.addSorted(keys, seqs, values, count);
+      // Sorted by key, so the sequence range needs a scan; one volatile write each at the end.
+      long min = minSeq;
+      long max = maxSeq;
+      for (int i = 0; i < count; i++) {
+        long seq = seqs[i];
+        if (min < 0 || seq < min) {
+          min = seq;
+        }
+        max = Math.max(max, seq);
+      }
+      minSeq = min;
+      maxSeq = max;
     }
 
     MemTableSummary summary() {

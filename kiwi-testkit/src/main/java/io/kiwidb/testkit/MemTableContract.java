@@ -597,4 +597,267 @@ public abstract class MemTableContract {
       }
     }
   }
+
+  // ---- bulk load (addSorted) ------------------------------------------------------------------
+
+  /** Seeded entries over a small key space: several versions per key, a quarter tombstones. */
+  private static List<InternalEntry> randomVersions(SeededRandom random, int n) {
+    byte[][] keySpace = new byte[Math.max(1, n / 4)][];
+    for (int i = 0; i < keySpace.length; i++) {
+      keySpace[i] = random.bytes(random.nextInt(12)); // empty keys and zero bytes included
+    }
+    List<InternalEntry> out = new ArrayList<>(n);
+    long seq = random.nextInt(10);
+    for (int i = 0; i < n; i++) {
+      byte[] key = keySpace[random.nextInt(keySpace.length)];
+      seq += 1 + random.nextInt(3);
+      out.add(
+          random.nextInt(4) == 0
+              ? InternalEntry.delete(key, seq)
+              : InternalEntry.put(key, seq, random.bytes(random.nextInt(20))));
+    }
+    return out;
+  }
+
+  /** Loads {@code entries}, sorted first, through {@link MemTable#addSorted}. */
+  private static void addSorted(MemTable t, List<InternalEntry> entries) {
+    List<InternalEntry> sorted = new ArrayList<>(entries);
+    sorted.sort((a, b) -> KeyOrder.compareInternal(a.key(), a.seq(), b.key(), b.seq()));
+    int n = sorted.size();
+    byte[][] keys = new byte[n][];
+    long[] seqs = new long[n];
+    byte[][] values = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      keys[i] = sorted.get(i).key();
+      seqs[i] = sorted.get(i).seq();
+      values[i] = sorted.get(i).value();
+    }
+    t.addSorted(keys, seqs, values, n);
+  }
+
+  /**
+   * A bulk load of sorted entries (duplicate keys with several sequence numbers, tombstones, empty
+   * keys) leaves the memtable exactly as one add per entry does: same count, same scans both ways,
+   * same answer to every get at every read sequence; and when the implementation states a per-entry
+   * charge, {@code sizeBytes()} grows by exactly the sum of those charges (recovery relies on it to
+   * freeze bulk-built memtables at the right record).
+   */
+  @Test
+  void bulkLoadEqualsOneByOneAdds(SeededRandom random) {
+    for (int n : new int[] {1, 2, 3, 4, 5, 15, 16, 17, 64, 1000, 5000}) {
+      List<InternalEntry> entries = randomVersions(random, n);
+      MemTable oneByOne = newTable();
+      for (InternalEntry e : entries) {
+        oneByOne.add(e.key(), e.seq(), e.kind(), e.value());
+      }
+      MemTable bulk = newTable();
+      long empty = bulk.sizeBytes();
+      long charges = 0;
+      for (InternalEntry e : entries) {
+        long c = bulk.sortedEntryBytes(e.key(), e.value());
+        charges = c < 0 || charges < 0 ? -1 : charges + c;
+      }
+      addSorted(bulk, entries);
+      assertEquals(n, bulk.entryCount(), "entryCount after bulk load of " + n);
+      assertEquals(forward(oneByOne), forward(bulk), "forward scan, n=" + n);
+      assertEquals(backward(oneByOne), backward(bulk), "backward scan, n=" + n);
+      long maxSeq = entries.get(entries.size() - 1).seq();
+      for (InternalEntry e : entries) {
+        for (long readSeq : new long[] {e.seq(), e.seq() - 1, maxSeq + 1}) {
+          assertEquals(oneByOne.get(e.key(), readSeq), bulk.get(e.key(), readSeq), "get " + e);
+        }
+        try (InternalIterator a = oneByOne.iterator();
+            InternalIterator b = bulk.iterator()) {
+          a.seek(e.key(), e.seq() + 1);
+          b.seek(e.key(), e.seq() + 1);
+          assertEquals(a.entry(), b.entry(), "seek to " + e);
+        }
+      }
+      if (charges >= 0) {
+        assertEquals(empty + charges, bulk.sizeBytes(), "sizeBytes = empty + sortedEntryBytes");
+      } else {
+        assertTrue(bulk.sizeBytes() >= empty + n, "sizeBytes must grow");
+      }
+    }
+  }
+
+  /** As {@link #sizeBytesIsWithinTenPercentOfTheRetainedHeap}, for a bulk-loaded memtable. */
+  @Test
+  void bulkLoadedSizeBytesIsWithinTenPercentOfTheRetainedHeap(SeededRandom random) {
+    int n = 100_000;
+    long baseline = usedHeapAfterGc();
+    MemTable t = newTable();
+    byte[][] keys = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      keys[i] = new byte[16];
+      random.nextBytes(keys[i]);
+    }
+    Arrays.sort(keys, KeyOrder.USER_KEYS);
+    long[] seqs = new long[n];
+    byte[][] values = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      seqs[i] = (long) n - i; // descending, in case two random keys are equal
+      values[i] = i % 10 == 0 ? null : new byte[100];
+    }
+    t.addSorted(keys, seqs, values, n);
+    // Only the memtable holds the entries now; the three arrays were not kept.
+    keys = null;
+    seqs = null;
+    values = null;
+    long measured = usedHeapAfterGc() - baseline;
+    long estimated = t.sizeBytes();
+    double error = Math.abs(estimated - measured) / (double) measured;
+    System.out.printf(
+        "[memtable %s] %d bulk-loaded entries: sizeBytes=%d measured=%d (%.2f%% off)%n",
+        factory().name(), n, estimated, measured, error * 100);
+    assertTrue(
+        error <= 0.10,
+        "sizeBytes " + estimated + " is " + error * 100 + "% off the measured " + measured);
+    assertEquals(n, t.entryCount());
+  }
+
+  @Test
+  void bulkLoadOfNothingLeavesTheTableEmpty() {
+    MemTable t = newTable();
+    long size = t.sizeBytes();
+    t.addSorted(new byte[0][], new long[0], new byte[0][], 0);
+    t.addSorted(new byte[][] {s("a")}, new long[] {1}, new byte[][] {s("v")}, 0);
+    assertEquals(0, t.entryCount());
+    assertEquals(size, t.sizeBytes());
+    assertTrue(forward(t).isEmpty());
+    put(t, s("a"), 1, s("v")); // still usable
+    assertEquals(List.of(InternalEntry.put(s("a"), 1, s("v"))), forward(t));
+  }
+
+  /** A bulk load of only tombstones, all versions of one key: deletes are kept as such. */
+  @Test
+  void bulkLoadKeepsTombstonesAndVersionOrder() {
+    MemTable t = newTable();
+    byte[] k = s("k");
+    t.addSorted(
+        new byte[][] {k, k, k, s("l")},
+        new long[] {9, 5, 2, 3},
+        new byte[][] {null, s("v5"), null, null},
+        4);
+    assertEquals(
+        List.of(
+            InternalEntry.delete(k, 9),
+            InternalEntry.put(k, 5, s("v5")),
+            InternalEntry.delete(k, 2),
+            InternalEntry.delete(s("l"), 3)),
+        forward(t));
+    assertEquals(InternalEntry.delete(k, 9), t.get(k, 100));
+    assertEquals(InternalEntry.put(k, 5, s("v5")), t.get(k, 8));
+    assertEquals(InternalEntry.delete(k, 2), t.get(k, 4));
+    assertNull(t.get(k, 1));
+  }
+
+  /**
+   * Input out of internal order is rejected before anything is added, with a message naming the
+   * index: keys descending, versions of one key in ascending sequence order (arrival order, a
+   * caller that forgot to sort), and the same (key, sequence) twice.
+   */
+  @Test
+  void bulkLoadRejectsUnsortedInputClearly() {
+    byte[] a = s("a");
+    byte[] b = s("b");
+    byte[][][] keyCases = {{a, b, a}, {a, a}, {a, a}};
+    long[][] seqCases = {{1, 2, 3}, {1, 2}, {4, 4}};
+    for (int c = 0; c < keyCases.length; c++) {
+      MemTable t = newTable();
+      put(t, s("z"), 100, s("old"));
+      long size = t.sizeBytes();
+      int n = keyCases[c].length;
+      byte[][] values = new byte[n][];
+      Arrays.fill(values, s("v"));
+      byte[][] keys = keyCases[c];
+      long[] seqs = seqCases[c];
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> t.addSorted(keys, seqs, values, n));
+      assertTrue(
+          e.getMessage().contains("entry " + (n - 1)) && e.getMessage().contains("order"),
+          "message must name the entry and the order: " + e.getMessage());
+      assertEquals(1, t.entryCount(), "nothing added");
+      assertEquals(size, t.sizeBytes(), "nothing charged");
+      assertEquals(List.of(InternalEntry.put(s("z"), 100, s("old"))), forward(t));
+      // The same input into an empty table fails the same way.
+      MemTable empty = newTable();
+      assertThrows(IllegalArgumentException.class, () -> empty.addSorted(keys, seqs, values, n));
+      assertEquals(0, empty.entryCount());
+    }
+    MemTable t = newTable();
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> t.addSorted(new byte[][] {a}, new long[] {-1}, new byte[][] {null}, 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> t.addSorted(new byte[][] {a}, new long[] {1}, new byte[][] {null}, 2));
+    assertThrows(
+        NullPointerException.class,
+        () -> t.addSorted(new byte[][] {null}, new long[] {1}, new byte[][] {null}, 1));
+    assertEquals(0, t.entryCount());
+  }
+
+  /**
+   * Bulk loads into a table that already holds entries, and adds after a bulk load, interleave with
+   * the earlier entries as adds would.
+   */
+  @Test
+  void bulkLoadMixesWithAdds(SeededRandom random) {
+    List<InternalEntry> all = randomVersions(random, 600);
+    MemTable oneByOne = newTable();
+    for (InternalEntry e : all) {
+      oneByOne.add(e.key(), e.seq(), e.kind(), e.value());
+    }
+    MemTable mixed = newTable();
+    addSorted(mixed, all.subList(0, 200));
+    for (InternalEntry e : all.subList(200, 400)) {
+      mixed.add(e.key(), e.seq(), e.kind(), e.value());
+    }
+    addSorted(mixed, all.subList(400, 600));
+    assertEquals(600, mixed.entryCount());
+    assertEquals(forward(oneByOne), forward(mixed));
+    assertEquals(backward(oneByOne), backward(mixed));
+  }
+
+  /**
+   * Readers running during a bulk load see a consistent table: every scan is in internal order and
+   * holds only loaded entries, and once the load returns they see all of it.
+   */
+  @Test
+  void readersStayConsistentDuringABulkLoad(SeededRandom random) throws InterruptedException {
+    List<InternalEntry> entries = randomVersions(random, 50_000);
+    MemTable t = newTable();
+    AtomicBoolean done = new AtomicBoolean();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    CountDownLatch started = new CountDownLatch(2);
+    List<Thread> readers = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      Thread reader =
+          new Thread(
+              () -> {
+                started.countDown();
+                while (!done.get() && failures.isEmpty()) {
+                  List<InternalEntry> seen = forward(t);
+                  for (int i = 1; i < seen.size(); i++) {
+                    InternalEntry p = seen.get(i - 1);
+                    InternalEntry q = seen.get(i);
+                    if (KeyOrder.compareInternal(p.key(), p.seq(), q.key(), q.seq()) >= 0) {
+                      failures.add("scan out of order at " + i + ": " + p + " then " + q);
+                    }
+                  }
+                }
+              });
+      reader.start();
+      readers.add(reader);
+    }
+    started.await();
+    addSorted(t, entries);
+    done.set(true);
+    for (Thread reader : readers) {
+      reader.join();
+    }
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
+    assertEquals(entries.size(), forward(t).size());
+  }
 }

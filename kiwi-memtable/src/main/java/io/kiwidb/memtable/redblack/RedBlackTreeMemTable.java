@@ -91,6 +91,55 @@ final class RedBlackTreeMemTable implements MemTable {
     COUNT.setRelease(this, (long) COUNT.get(this) + 1);
   }
 
+  /**
+   * Builds a balanced tree from sorted input in one pass when the tree is empty: the middle entry
+   * becomes the root and each half is built the same way, so subtree sizes differ by at most one
+   * and every path from the root to a null link has length {@code d} or {@code d + 1}, {@code d =
+   * floor(log2(count + 1))}. Nodes at depth {@code d} (the partial last level) are coloured red and
+   * all others black, so every such path crosses {@code d} black nodes and no red node has a child:
+   * a valid red-black tree without a single rotation or path copy, published with one volatile
+   * write of the root. A non-empty tree falls back to one {@link #add} per entry.
+   */
+  @Override
+  public void addSorted(byte[][] keys, long[] seqs, byte[][] values, int count) {
+    if (root != null) {
+      MemTable.super.addSorted(keys, seqs, values, count);
+      return;
+    }
+    MemTable.checkSorted(keys, seqs, values, count);
+    if (count == 0) {
+      return;
+    }
+    int fullLevels = 31 - Integer.numberOfLeadingZeros(count + 1); // floor(log2(count + 1))
+    long bytes = 0;
+    for (int i = 0; i < count; i++) {
+      bytes += sortedEntryBytes(keys[i], values[i]);
+    }
+    root = build(keys, seqs, values, 0, count, 0, fullLevels);
+    SIZE.setRelease(this, (long) SIZE.get(this) + bytes);
+    COUNT.setRelease(this, (long) count);
+  }
+
+  /** The balanced subtree of entries {@code [from, to)} whose root sits at {@code depth}. */
+  private static Node build(
+      byte[][] keys, long[] seqs, byte[][] values, int from, int to, int depth, int redDepth) {
+    if (from >= to) {
+      return null;
+    }
+    int mid = (from + to) >>> 1;
+    Node left = build(keys, seqs, values, from, mid, depth + 1, redDepth);
+    Node right = build(keys, seqs, values, mid + 1, to, depth + 1, redDepth);
+    return new Node(keys[mid], values[mid], seqs[mid], depth == redDepth, left, right);
+  }
+
+  /** Exactly what {@link #add} charges: one node plus the key and value arrays. */
+  @Override
+  public long sortedEntryBytes(byte[] key, byte[] value) {
+    return NODE_BYTES
+        + LAYOUT.byteArray(key.length)
+        + (value == null ? 0 : LAYOUT.byteArray(value.length));
+  }
+
   @Override
   public InternalEntry get(byte[] key, long readSeq) {
     Node x = root;

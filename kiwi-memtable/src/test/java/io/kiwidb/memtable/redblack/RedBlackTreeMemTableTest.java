@@ -40,6 +40,34 @@ class RedBlackTreeMemTableTest extends MemTableContract {
     assertTrue(2 * h2 <= bound + 2, "random black height " + h2);
   }
 
+  /**
+   * A bulk-built tree satisfies every red-black invariant for every size (complete and partial last
+   * levels), its depth is minimal, and inserts after it keep it balanced.
+   */
+  @Test
+  void bulkLoadBuildsAValidMinimalDepthTree(SeededRandom random) {
+    for (int n = 0; n <= 600; n += n < 70 ? 1 : 53) {
+      RedBlackTreeMemTable t = new RedBlackTreeMemTable();
+      byte[][] keys = new byte[n][];
+      long[] seqs = new long[n];
+      byte[][] values = new byte[n][];
+      for (int i = 0; i < n; i++) {
+        keys[i] = new byte[] {(byte) (i >>> 8), (byte) i};
+        seqs[i] = i + 1L;
+        values[i] = i % 3 == 0 ? null : new byte[] {(byte) i};
+      }
+      t.addSorted(keys, seqs, values, n);
+      int blackHeight = t.checkInvariants();
+      // floor(log2(n + 1)) black nodes on every path, plus the null leaf.
+      assertEquals(32 - Integer.numberOfLeadingZeros(n + 1), blackHeight, "black height, n=" + n);
+      for (int i = 0; i < 50; i++) {
+        t.add(random.bytes(3), n + 1 + i, EntryKind.PUT, new byte[0]);
+      }
+      t.checkInvariants();
+      assertEquals(n + 50, t.entryCount());
+    }
+  }
+
   @Test
   void iteratorIsASnapshotOfTheTreeWhenCreated() {
     RedBlackTreeMemTable t = new RedBlackTreeMemTable();
