@@ -222,7 +222,7 @@ final class EngineCore {
     WriteAheadLog wal = parts.wal;
     mems.writeLock().lock();
     try {
-      visibleSeq = addBatch(mems, firstSeq, batch, 0);
+      visibleSeq = addBatch(mems, firstSeq, batch);
       mems.maybeFreeze();
       if (rollPending.compareAndSet(true, false)) {
         wal.rollSegment();
@@ -233,18 +233,16 @@ final class EngineCore {
   }
 
   /**
-   * Adds a batch's operations to the active memtable with sequences from {@code firstSeq}, skipping
-   * those at or below {@code skipThrough} (recovery: already in tables). Caller holds the memtable
-   * write lock.
+   * Adds a batch's operations to the active memtable with sequences from {@code firstSeq}. Caller
+   * holds the memtable write lock. (Recovery does not come here: it sorts and bulk-loads through
+   * {@code ReplayBuffer}.)
    *
    * @return the batch's last sequence number
    */
-  static long addBatch(MemTableSet mems, long firstSeq, WalBatch batch, long skipThrough) {
+  private static long addBatch(MemTableSet mems, long firstSeq, WalBatch batch) {
     long seq = firstSeq;
     for (WriteBatch.Operation op : batch.operations()) {
-      if (seq > skipThrough) {
-        mems.add(op.key(), seq, op.isDelete() ? EntryKind.DELETE : EntryKind.PUT, op.value());
-      }
+      mems.add(op.key(), seq, op.isDelete() ? EntryKind.DELETE : EntryKind.PUT, op.value());
       seq++;
     }
     return seq - 1;

@@ -35,7 +35,9 @@ class ClockCacheTest {
         Object v = new Object();
         cache.put(k.file, k.offset, v);
         lastPut.put(k, v);
-        assertSame(v, cache.get(k.file, k.offset), "a value just put is found");
+        if (limit > 0) {
+          assertSame(v, cache.get(k.file, k.offset), "op " + op + ": a value just put is found");
+        }
       } else if (what < 990) {
         Object v = cache.get(k.file, k.offset);
         if (v != null) {
