@@ -102,6 +102,10 @@ final class Block {
     private int valueLen;
     private final int[] pos = new int[1];
     private byte[] scratch = EMPTY; // seek's key buffer, grown on demand
+    // The lengths readHeader read last: shared key prefix, key suffix, value.
+    private int headerShared;
+    private int headerUnshared;
+    private int headerValueLen;
 
     // prev() must decode forward from the restart point before the current entry. The entries it
     // meets on the way are kept, so the following prev() calls within that restart interval just
@@ -245,35 +249,48 @@ final class Block {
     private void scanTo(int offset, byte[] target, long seq) {
       byte[] buf = scratch;
       int len = 0;
-      try {
-        while (offset < restartsOffset) {
-          pos[0] = offset;
-          int shared = Coding.getVarInt(data, pos, restartsOffset, len);
-          int unshared = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
-          int vlen = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
-          int p = pos[0];
-          if ((long) p + unshared + TableFormat.SEQ_KIND_SIZE + vlen > restartsOffset) {
-            throw corrupt("entry at block offset " + offset + " runs past the entries");
-          }
-          if (shared + unshared > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(shared + unshared, 2 * buf.length));
-            scratch = buf;
-          }
-          System.arraycopy(data, p, buf, shared, unshared);
-          len = shared + unshared;
-          int c = Arrays.compareUnsigned(buf, 0, len, target, 0, target.length);
-          if (c > 0 || (c == 0 && Coding.getLong(data, p + unshared) >>> 8 <= seq)) {
-            // buf still holds the previous key's first `shared` bytes, all decodeAt reads of it.
-            decodeAt(offset, buf);
-            return;
-          }
-          offset = p + unshared + TableFormat.SEQ_KIND_SIZE + vlen;
+      while (offset < restartsOffset) {
+        int p = readHeader(offset, len);
+        int keyLen = headerShared + headerUnshared;
+        if (keyLen > buf.length) {
+          buf = Arrays.copyOf(buf, Math.max(keyLen, 2 * buf.length));
+          scratch = buf;
         }
+        System.arraycopy(data, p, buf, headerShared, headerUnshared);
+        len = keyLen;
+        int c = Arrays.compareUnsigned(buf, 0, len, target, 0, target.length);
+        if (c > 0 || (c == 0 && Coding.getLong(data, p + headerUnshared) >>> 8 <= seq)) {
+          // buf still holds the previous key's first `shared` bytes, all decodeAt reads of it.
+          decodeAt(offset, buf);
+          return;
+        }
+        offset = p + headerUnshared + TableFormat.SEQ_KIND_SIZE + headerValueLen;
+      }
+      current = -1;
+    }
+
+    /**
+     * Reads the three lengths that start the entry at {@code offset} into the header fields and
+     * returns where its key suffix starts, checking that the entry fits the block and shares at
+     * most {@code maxShared} bytes.
+     *
+     * @throws CorruptionException if the lengths are malformed or the entry overruns the entries
+     */
+    private int readHeader(int offset, int maxShared) {
+      try {
+        pos[0] = offset;
+        headerShared = Coding.getVarInt(data, pos, restartsOffset, maxShared);
+        headerUnshared = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
+        headerValueLen = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
       } catch (IllegalArgumentException e) {
         throw new CorruptionException(
             file, fileOffset, "bad entry at block offset " + offset + ": " + e.getMessage(), e);
       }
-      current = -1;
+      int p = pos[0];
+      if ((long) p + headerUnshared + TableFormat.SEQ_KIND_SIZE + headerValueLen > restartsOffset) {
+        throw corrupt("entry at block offset " + offset + " runs past the entries");
+      }
+      return p;
     }
 
     /**
@@ -303,44 +320,35 @@ final class Block {
         current = -1;
         return;
       }
-      try {
-        pos[0] = offset;
-        int shared = Coding.getVarInt(data, pos, restartsOffset, previousKey.length);
-        int unshared = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
-        int vlen = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
-        int p = pos[0];
-        if ((long) p + unshared + TableFormat.SEQ_KIND_SIZE + vlen > restartsOffset) {
-          throw corrupt("entry at block offset " + offset + " runs past the entries");
-        }
-        if (shared > 0 && previousKey.length == 0) {
-          throw corrupt("entry at block offset " + offset + " shares a prefix at a restart");
-        }
-        byte[] k = new byte[shared + unshared];
-        System.arraycopy(previousKey, 0, k, 0, shared);
-        System.arraycopy(data, p, k, shared, unshared);
-        p += unshared;
-        long sk = Coding.getLong(data, p);
-        int code = (int) (sk & 0xff);
-        if (code != EntryKind.PUT.code() && (code != EntryKind.DELETE.code() || vlen != 0)) {
-          throw corrupt(
-              "entry at block offset "
-                  + offset
-                  + " has kind "
-                  + code
-                  + " and "
-                  + vlen
-                  + " value bytes");
-        }
-        key = k;
-        seqKind = sk;
-        valueOff = p + TableFormat.SEQ_KIND_SIZE;
-        valueLen = vlen;
-        current = offset;
-        next = valueOff + vlen;
-      } catch (IllegalArgumentException e) {
-        throw new CorruptionException(
-            file, fileOffset, "bad entry at block offset " + offset + ": " + e.getMessage(), e);
+      int p = readHeader(offset, previousKey.length);
+      int shared = headerShared;
+      int unshared = headerUnshared;
+      int vlen = headerValueLen;
+      if (shared > 0 && previousKey.length == 0) {
+        throw corrupt("entry at block offset " + offset + " shares a prefix at a restart");
       }
+      byte[] k = new byte[shared + unshared];
+      System.arraycopy(previousKey, 0, k, 0, shared);
+      System.arraycopy(data, p, k, shared, unshared);
+      p += unshared;
+      long sk = Coding.getLong(data, p);
+      int code = (int) (sk & 0xff);
+      if (code != EntryKind.PUT.code() && (code != EntryKind.DELETE.code() || vlen != 0)) {
+        throw corrupt(
+            "entry at block offset "
+                + offset
+                + " has kind "
+                + code
+                + " and "
+                + vlen
+                + " value bytes");
+      }
+      key = k;
+      seqKind = sk;
+      valueOff = p + TableFormat.SEQ_KIND_SIZE;
+      valueLen = vlen;
+      current = offset;
+      next = valueOff + vlen;
     }
   }
 }
