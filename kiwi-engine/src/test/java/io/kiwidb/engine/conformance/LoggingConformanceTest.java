@@ -94,6 +94,41 @@ class LoggingConformanceTest {
           }
         });
     assertTrue(Files.size(logs.resolve("kiwidb.log")) < 4096, "the live file was started anew");
+    // logback compresses each rolled file on its own pool thread, and stopping the appender waits
+    // only for the latest job: earlier ones may still be writing when close returns. Let them
+    // finish, or the temp directory's deletion races them.
+    String[] last = {""};
+    long[] stableSince = {System.nanoTime()};
+    EngineFixture.await(
+        "the log directory to stop changing",
+        () -> {
+          String now = listing(logs);
+          if (!now.equals(last[0]) || now.contains(".tmp")) {
+            last[0] = now;
+            stableSince[0] = System.nanoTime();
+            return false;
+          }
+          return System.nanoTime() - stableSince[0] > 300_000_000L;
+        });
+  }
+
+  /** The names and sizes of a directory's files, as one string. */
+  private static String listing(Path dir) {
+    try (var files = Files.list(dir)) {
+      return files
+          .map(
+              f -> {
+                try {
+                  return f.getFileName() + ":" + Files.size(f);
+                } catch (IOException e) {
+                  return f.getFileName() + ":gone";
+                }
+              })
+          .sorted()
+          .collect(java.util.stream.Collectors.joining(","));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test
