@@ -32,12 +32,11 @@ import java.util.Set;
  *       overlaps it, transitively, then every base-level file overlapping the resulting range.
  *       Taking all overlapping L0 files, not just older ones, keeps the rule simple and guarantees
  *       that no older L0 file is left above newer data moved down.
- *   <li><b>L(i) to L(i+1).</b> One file of L(i) is chosen in key order, round robin: the first idle
- *       file whose smallest key lies after the level's compaction cursor ({@link
- *       LevelView#compactCursor}), wrapping around to the start. The cursor is state the caller
- *       keeps ({@link #cursorAfter}), so the picker stays a pure function; without one the walk
- *       starts at the smallest key. Round robin spreads rewrites evenly over the key space, so
- *       every range (and every tombstone in it) reaches the bottom in bounded time. Neighbours
+ *   <li><b>L(i) to L(i+1).</b> One file of L(i) is chosen: the one with the least overlap ratio,
+ *       i.e. the fewest bytes of L(i+1) to rewrite per byte moved down (as RocksDB's default {@code
+ *       kMinOverlappingRatio}). Ties go to the first in key order after the level's compaction
+ *       cursor ({@link LevelView#compactCursor}), wrapping around to the start; the cursor is state
+ *       the caller keeps ({@link #cursorAfter}), so the picker stays a pure function. Neighbours
  *       sharing a boundary user key are taken along, then the overlapping files of L(i+1).
  *   <li><b>Trivial move.</b> A single chosen file overlapping nothing in the output level (and, in
  *       L0, no other L0 file) becomes a plan with one input, which the job re-parents instead of
@@ -146,18 +145,28 @@ public final class LeveledCompaction implements CompactionStrategy {
     files.sort(Levels.BY_SMALLEST_KEY);
     List<TableMeta> next = Levels.files(view, level + 1);
     int start = firstAfterCursor(files, view.compactCursor(level));
+    List<TableMeta> chosen = null;
+    List<TableMeta> below = null;
+    double best = Double.MAX_VALUE;
     for (int n = 0; n < files.size(); n++) {
       int index = (start + n) % files.size();
       if (busy.contains(files.get(index).fileNumber())) {
         continue;
       }
-      List<TableMeta> chosen = withBoundaryNeighbours(files, index);
-      byte[] lo = Levels.smallest(chosen);
-      byte[] hi = Levels.largest(chosen);
-      List<TableMeta> below = Levels.overlapping(next, lo, hi);
-      if (Levels.anyBusy(chosen, busy) || Levels.anyBusy(below, busy)) {
+      List<TableMeta> c = withBoundaryNeighbours(files, index);
+      List<TableMeta> b = Levels.overlapping(next, Levels.smallest(c), Levels.largest(c));
+      if (Levels.anyBusy(c, busy) || Levels.anyBusy(b, busy)) {
         continue;
       }
+      // Bytes rewritten below per byte moved down; strictly less, so ties keep cursor order.
+      double ratio = (double) sum(b) / Math.max(1, sum(c));
+      if (ratio < best) {
+        best = ratio;
+        chosen = c;
+        below = b;
+      }
+    }
+    if (chosen != null) {
       List<TableMeta> inputs = new ArrayList<>(chosen);
       inputs.addAll(below);
       String reason =
@@ -176,6 +185,14 @@ public final class LeveledCompaction implements CompactionStrategy {
       return Optional.of(new CompactionPlan(inputs, level + 1, o.targetFileBytes(), reason));
     }
     return Optional.empty();
+  }
+
+  private static long sum(List<TableMeta> files) {
+    long s = 0;
+    for (TableMeta t : files) {
+      s += t.sizeBytes();
+    }
+    return s;
   }
 
   /** The index of the first file whose smallest key is after {@code cursor}, or 0 (wrap). */
