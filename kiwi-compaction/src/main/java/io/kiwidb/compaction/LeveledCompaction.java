@@ -153,40 +153,42 @@ public final class LeveledCompaction implements CompactionStrategy {
       if (busy.contains(files.get(index).fileNumber())) {
         continue;
       }
-      List<TableMeta> c = withBoundaryNeighbours(files, index);
-      List<TableMeta> b = Levels.overlapping(next, Levels.smallest(c), Levels.largest(c));
-      if (Levels.anyBusy(c, busy) || Levels.anyBusy(b, busy)) {
+      List<TableMeta> candidate = withBoundaryNeighbours(files, index);
+      List<TableMeta> overlap =
+          Levels.overlapping(next, Levels.smallest(candidate), Levels.largest(candidate));
+      if (Levels.anyBusy(candidate, busy) || Levels.anyBusy(overlap, busy)) {
         continue;
       }
       // Bytes rewritten below per byte moved down; strictly less, so ties keep cursor order.
-      double ratio = (double) sum(b) / Math.max(1, sum(c));
+      double ratio = (double) sum(overlap) / Math.max(1, sum(candidate));
       if (ratio < best) {
         best = ratio;
-        chosen = c;
-        below = b;
+        chosen = candidate;
+        below = overlap;
       }
     }
-    if (chosen != null) {
-      List<TableMeta> inputs = new ArrayList<>(chosen);
-      inputs.addAll(below);
-      String reason =
-          "L"
-              + level
-              + " score "
-              + Levels.score(scored.score())
-              + " ("
-              + Levels.size(Levels.idleBytes(view, level))
-              + " / target "
-              + Levels.size(target)
-              + ")";
-      if (inputs.size() == 1) {
-        reason = "trivial move: " + reason;
-      }
-      return Optional.of(new CompactionPlan(inputs, level + 1, o.targetFileBytes(), reason));
+    if (chosen == null) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    List<TableMeta> inputs = new ArrayList<>(chosen);
+    inputs.addAll(below);
+    String reason =
+        "L"
+            + level
+            + " score "
+            + Levels.score(scored.score())
+            + " ("
+            + Levels.size(Levels.idleBytes(view, level))
+            + " / target "
+            + Levels.size(target)
+            + ")";
+    if (inputs.size() == 1) {
+      reason = "trivial move: " + reason;
+    }
+    return Optional.of(new CompactionPlan(inputs, level + 1, o.targetFileBytes(), reason));
   }
 
+  /** The total size of {@code files}. */
   private static long sum(List<TableMeta> files) {
     long s = 0;
     for (TableMeta t : files) {

@@ -5,8 +5,8 @@ package io.kiwidb.api.spi;
  *
  * @param l0CompactionThreshold L0 file count that triggers compaction out of L0
  * @param maxLevels levels below L0
- * @param baseLevelBytes the target size of L1 (with {@code dynamicLevelBytes}: the largest target
- *     of the level L0 compacts into)
+ * @param baseLevelBytes the target size of L1 (with {@code dynamicLevelBytes}: of the level L0
+ *     compacts into)
  * @param levelSizeMultiplier how much larger each deeper level's target is
  * @param targetFileBytes where compaction splits output files
  * @param dynamicLevelBytes whether the leveled picker derives level targets from the last level's

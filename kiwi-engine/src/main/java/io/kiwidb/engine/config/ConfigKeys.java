@@ -176,8 +176,8 @@ public final class ConfigKeys {
       integer("max_bytes_for_level_base_mb", 256, "MiB")
           .range(1, 1 << 20)
           .live(
-              "target size of L1 (static targets), or the largest target of the level L0"
-                  + " compacts into (dynamic); deeper levels grow by level_size_multiplier");
+              "target size of L1 (static targets) or of the level L0 compacts into (dynamic, see"
+                  + " docs/compaction.md); deeper levels grow by level_size_multiplier");
   public static final ConfigKey LEVEL_COMPACTION_DYNAMIC_LEVEL_BYTES =
       bool("level_compaction_dynamic_level_bytes", true)
           .live(
