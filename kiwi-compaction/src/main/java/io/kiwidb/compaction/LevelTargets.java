@@ -11,10 +11,11 @@ import io.kiwidb.api.spi.LevelView;
  * level {@code k} targets {@code base_level_bytes * multiplier^(k-1)}, whatever the data.
  *
  * <p><b>Dynamic</b> (the default): targets are derived bottom up from the largest level below L0
- * (normally the last), so that the last level holds about {@code multiplier/(multiplier+1)} of the
- * data at any size, as RocksDB's {@code level_compaction_dynamic_level_bytes} does. Static targets
- * give a young store a full-size L1 above a mostly empty L2, and every byte passing through L1 is
- * then rewritten into a level that is neither small nor final. Dynamically:
+ * (normally the last), as RocksDB's {@code level_compaction_dynamic_level_bytes} does: once the
+ * store outgrows {@code base_level_bytes * multiplier}, the last level holds about {@code
+ * multiplier/(multiplier+1)} of the data whatever its size. Static targets give a young store a
+ * full-size L1 above a mostly empty L2, and every byte passing through L1 is then rewritten into a
+ * level that is neither small nor final. Dynamically:
  *
  * <ol>
  *   <li>With nothing below L0, the base level is the last level: flushes merge straight into it.
