@@ -18,21 +18,25 @@ import java.util.Set;
  * rules, with a worked example, are in {@code docs/compaction.md}; in short:
  *
  * <ol>
- *   <li><b>Scores.</b> L0 scores {@code idle L0 files / l0_compaction_threshold}; L1..L(n-1) score
- *       {@code idle level bytes / target bytes}, where idle means not held by a running compaction
- *       (so a level whose excess is already being compacted is not picked again). The last level
- *       has no score: it is never compacted down. Levels scoring at least 1 are tried by score
- *       descending, ties to the shallower level; the first that yields a plan wins.
- *   <li><b>L0 to L1.</b> Seeds are tried oldest first. A seed takes every L0 file that overlaps it,
- *       transitively, then every L1 file overlapping the resulting range. Taking all overlapping L0
- *       files, not just older ones, keeps the rule simple and guarantees that no older L0 file is
- *       left above newer data moved into L1.
- *   <li><b>L(i) to L(i+1).</b> One file of L(i) is chosen in key order, round robin: the first idle
- *       file whose smallest key lies after the level's compaction cursor ({@link
- *       LevelView#compactCursor}), wrapping around to the start. The cursor is state the caller
- *       keeps ({@link #cursorAfter}), so the picker stays a pure function; without one the walk
- *       starts at the smallest key. Round robin spreads rewrites evenly over the key space, so
- *       every range (and every tombstone in it) reaches the bottom in bounded time. Neighbours
+ *   <li><b>Targets.</b> {@link LevelTargets}: with {@code level_compaction_dynamic_level_bytes}
+ *       (the default) they are derived from the last level's actual size upward, and L0 compacts
+ *       into the <i>base level</i>, the shallowest level in use; without it, L1 is the base level
+ *       and targets grow from {@code base_level_bytes} down.
+ *   <li><b>Scores.</b> L0 scores {@code idle L0 files / l0_compaction_threshold}; the base level
+ *       down to the level above the last score {@code idle level bytes / target bytes}, where idle
+ *       means not held by a running compaction (so a level whose excess is already being compacted
+ *       is not picked again). The last level has no score: it is never compacted down. Levels
+ *       scoring at least 1 are tried by score descending, ties to the shallower level; the first
+ *       that yields a plan wins.
+ *   <li><b>L0 to the base level.</b> Seeds are tried oldest first. A seed takes every L0 file that
+ *       overlaps it, transitively, then every base-level file overlapping the resulting range.
+ *       Taking all overlapping L0 files, not just older ones, keeps the rule simple and guarantees
+ *       that no older L0 file is left above newer data moved down.
+ *   <li><b>L(i) to L(i+1).</b> One file of L(i) is chosen: the one with the least overlap ratio,
+ *       i.e. the fewest bytes of L(i+1) to rewrite per byte moved down (as RocksDB's default {@code
+ *       kMinOverlappingRatio}). Ties go to the first in key order after the level's compaction
+ *       cursor ({@link LevelView#compactCursor}), wrapping around to the start; the cursor is state
+ *       the caller keeps ({@link #cursorAfter}), so the picker stays a pure function. Neighbours
  *       sharing a boundary user key are taken along, then the overlapping files of L(i+1).
  *   <li><b>Trivial move.</b> A single chosen file overlapping nothing in the output level (and, in
  *       L0, no other L0 file) becomes a plan with one input, which the job re-parents instead of
@@ -56,7 +60,7 @@ public final class LeveledCompaction implements CompactionStrategy {
 
   @Override
   public Optional<CompactionPlan> pick(LevelView view, CompactionOptions options) {
-    int last = Levels.lastLevel(view, options);
+    LevelTargets targets = LevelTargets.of(view, options);
     List<Levels.Scored> candidates = new ArrayList<>();
     int idleL0 = 0;
     for (TableMeta t : Levels.files(view, 0)) {
@@ -65,10 +69,9 @@ public final class LeveledCompaction implements CompactionStrategy {
       }
     }
     candidates.add(new Levels.Scored(0, (double) idleL0 / options.l0CompactionThreshold()));
-    for (int level = 1; level < last; level++) {
+    for (int level = targets.baseLevel(); level < targets.lastLevel(); level++) {
       candidates.add(
-          new Levels.Scored(
-              level, (double) Levels.idleBytes(view, level) / options.targetBytes(level)));
+          new Levels.Scored(level, (double) Levels.idleBytes(view, level) / targets.target(level)));
     }
     candidates.sort(null);
     for (Levels.Scored c : candidates) {
@@ -76,7 +79,9 @@ public final class LeveledCompaction implements CompactionStrategy {
         break;
       }
       Optional<CompactionPlan> plan =
-          c.level() == 0 ? pickL0(view, options, idleL0) : pickLevel(view, options, c);
+          c.level() == 0
+              ? pickL0(view, options, idleL0, targets.baseLevel())
+              : pickLevel(view, options, c, targets.target(c.level()));
       if (plan.isPresent()) {
         return plan;
       }
@@ -92,11 +97,12 @@ public final class LeveledCompaction implements CompactionStrategy {
     return Levels.largest(plan.inputsAt(plan.startLevel()));
   }
 
-  private static Optional<CompactionPlan> pickL0(LevelView view, CompactionOptions o, int idle) {
+  private static Optional<CompactionPlan> pickL0(
+      LevelView view, CompactionOptions o, int idle, int baseLevel) {
     Set<Long> busy = view.busyFiles();
     List<TableMeta> l0 = new ArrayList<>(Levels.files(view, 0));
     l0.sort(Levels.OLDEST_FIRST);
-    List<TableMeta> l1 = Levels.files(view, 1);
+    List<TableMeta> base = Levels.files(view, baseLevel);
     for (TableMeta seed : l0) {
       if (busy.contains(seed.fileNumber())) {
         continue;
@@ -114,61 +120,81 @@ public final class LeveledCompaction implements CompactionStrategy {
         lo = newLo;
         hi = newHi;
       }
-      List<TableMeta> fromL1 = Levels.overlapping(l1, lo, hi);
-      if (Levels.anyBusy(fromL0, busy) || Levels.anyBusy(fromL1, busy)) {
+      List<TableMeta> fromBase = Levels.overlapping(base, lo, hi);
+      if (Levels.anyBusy(fromL0, busy) || Levels.anyBusy(fromBase, busy)) {
         continue;
       }
-      // Newest first, as L0 is read; then L1 in key order.
+      // Newest first, as L0 is read; then the base level in key order.
       fromL0.sort(Levels.OLDEST_FIRST.reversed());
       List<TableMeta> inputs = new ArrayList<>(fromL0);
-      inputs.addAll(fromL1);
+      inputs.addAll(fromBase);
       String reason = "L0 files " + idle + " >= threshold " + o.l0CompactionThreshold();
       if (inputs.size() == 1) {
         reason = "trivial move: " + reason;
       }
-      return Optional.of(new CompactionPlan(inputs, 1, o.targetFileBytes(), reason));
+      return Optional.of(new CompactionPlan(inputs, baseLevel, o.targetFileBytes(), reason));
     }
     return Optional.empty();
   }
 
   private static Optional<CompactionPlan> pickLevel(
-      LevelView view, CompactionOptions o, Levels.Scored scored) {
+      LevelView view, CompactionOptions o, Levels.Scored scored, long target) {
     int level = scored.level();
     Set<Long> busy = view.busyFiles();
     List<TableMeta> files = new ArrayList<>(Levels.files(view, level));
     files.sort(Levels.BY_SMALLEST_KEY);
     List<TableMeta> next = Levels.files(view, level + 1);
     int start = firstAfterCursor(files, view.compactCursor(level));
+    List<TableMeta> chosen = null;
+    List<TableMeta> below = null;
+    double best = Double.MAX_VALUE;
     for (int n = 0; n < files.size(); n++) {
       int index = (start + n) % files.size();
       if (busy.contains(files.get(index).fileNumber())) {
         continue;
       }
-      List<TableMeta> chosen = withBoundaryNeighbours(files, index);
-      byte[] lo = Levels.smallest(chosen);
-      byte[] hi = Levels.largest(chosen);
-      List<TableMeta> below = Levels.overlapping(next, lo, hi);
-      if (Levels.anyBusy(chosen, busy) || Levels.anyBusy(below, busy)) {
+      List<TableMeta> candidate = withBoundaryNeighbours(files, index);
+      List<TableMeta> overlap =
+          Levels.overlapping(next, Levels.smallest(candidate), Levels.largest(candidate));
+      if (Levels.anyBusy(candidate, busy) || Levels.anyBusy(overlap, busy)) {
         continue;
       }
-      List<TableMeta> inputs = new ArrayList<>(chosen);
-      inputs.addAll(below);
-      String reason =
-          "L"
-              + level
-              + " score "
-              + Levels.score(scored.score())
-              + " ("
-              + Levels.size(Levels.idleBytes(view, level))
-              + " / target "
-              + Levels.size(o.targetBytes(level))
-              + ")";
-      if (inputs.size() == 1) {
-        reason = "trivial move: " + reason;
+      // Bytes rewritten below per byte moved down; strictly less, so ties keep cursor order.
+      double ratio = (double) sum(overlap) / Math.max(1, sum(candidate));
+      if (ratio < best) {
+        best = ratio;
+        chosen = candidate;
+        below = overlap;
       }
-      return Optional.of(new CompactionPlan(inputs, level + 1, o.targetFileBytes(), reason));
     }
-    return Optional.empty();
+    if (chosen == null) {
+      return Optional.empty();
+    }
+    List<TableMeta> inputs = new ArrayList<>(chosen);
+    inputs.addAll(below);
+    String reason =
+        "L"
+            + level
+            + " score "
+            + Levels.score(scored.score())
+            + " ("
+            + Levels.size(Levels.idleBytes(view, level))
+            + " / target "
+            + Levels.size(target)
+            + ")";
+    if (inputs.size() == 1) {
+      reason = "trivial move: " + reason;
+    }
+    return Optional.of(new CompactionPlan(inputs, level + 1, o.targetFileBytes(), reason));
+  }
+
+  /** The total size of {@code files}. */
+  private static long sum(List<TableMeta> files) {
+    long s = 0;
+    for (TableMeta t : files) {
+      s += t.sizeBytes();
+    }
+    return s;
   }
 
   /** The index of the first file whose smallest key is after {@code cursor}, or 0 (wrap). */

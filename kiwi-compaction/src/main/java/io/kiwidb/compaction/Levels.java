@@ -107,7 +107,10 @@ final class Levels {
     return max;
   }
 
-  /** A size for humans: whole GB, MB or KB when exact, otherwise bytes. */
+  /**
+   * A size for humans: whole GB, MB or KB when exact, otherwise MB with one decimal from 1MB up
+   * (dynamic level targets are rarely whole), and bytes below.
+   */
   static String size(long bytes) {
     if (bytes != 0 && bytes % (1L << 30) == 0) {
       return (bytes >> 30) + "GB";
@@ -117,6 +120,9 @@ final class Levels {
     }
     if (bytes != 0 && bytes % (1L << 10) == 0) {
       return (bytes >> 10) + "KB";
+    }
+    if (bytes >= 1L << 20) {
+      return String.format(Locale.ROOT, "%.1fMB", bytes / (double) (1L << 20));
     }
     return bytes + "B";
   }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Runs the picker golden files in {@code src/test/resources/testdata/pickers}. Command: {@code pick
  * <strategy> [l0_compaction_threshold=4] [max_levels=3] [base_level_bytes=10MB]
- * [level_size_multiplier=10] [target_file_bytes=2MB]}; input: a layout ({@link Layouts}); output:
- * the plan ({@link Layouts#render}) or {@code none}. Rewrite with {@code
+ * [level_size_multiplier=10] [target_file_bytes=2MB] [dynamic_level_bytes=true]}; input: a layout
+ * ({@link Layouts}); output: the plan ({@link Layouts#render}) or {@code none}. Rewrite with {@code
  * -Dkiwi.golden.rewrite=true}.
  */
 class GoldenPickerTest {

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * writes, flushes, snapshots taken and released, and compactions picked by the strategy and run as
  * the job will run them (L0 files and {@link LevelIterator}s merged by {@link MergingIterator},
  * pruned by {@link VersionPruningIterator} with {@link VersionPruningIterator.DeeperLevels#below},
- * outputs split at the target size between user keys). After every compaction, every key read
- * through the levels at every live snapshot and at the latest sequence must match the model.
+ * outputs split between user keys where {@link OutputSplitter} says). After every compaction, every
+ * key read through the levels at every live snapshot and at the latest sequence must match the
+ * model.
  */
 @ExtendWith(SeededRandomExtension.class)
 class InMemoryCompactionTest {
@@ -57,7 +58,12 @@ class InMemoryCompactionTest {
   private static void run(SeededRandom random, CompactionStrategy strategy) {
     CompactionOptions o =
         new CompactionOptions(
-            2 + random.nextInt(3), 1 + random.nextInt(3), 4096, 4, 1024 + random.nextInt(2048));
+            2 + random.nextInt(3),
+            1 + random.nextInt(3),
+            4096,
+            4,
+            1024 + random.nextInt(2048),
+            random.nextBoolean());
     int keySpace = 20 + random.nextInt(200);
     Lsm lsm = new Lsm(o.maxLevels());
     TreeMap<String, TreeMap<Long, String>> model = new TreeMap<>();
@@ -183,6 +189,9 @@ class InMemoryCompactionTest {
       }
       MergingIterator merged = new MergingIterator(children);
       merged.seekToFirst();
+      OutputSplitter splitter =
+          new OutputSplitter(
+              out + 1 < levels.size() ? before.level(out + 1) : List.of(), plan.targetFileBytes());
       List<InternalEntry> current = new ArrayList<>();
       try (VersionPruningIterator it =
           new VersionPruningIterator(
@@ -193,7 +202,7 @@ class InMemoryCompactionTest {
               current.isEmpty()
                   || KeyOrder.compareKeys(current.get(current.size() - 1).key(), e.key()) != 0;
           // Split only between user keys, so a key never spans two files of one level.
-          if (newKey && current.size() * ENTRY_BYTES >= plan.targetFileBytes()) {
+          if (newKey && splitter.splitBefore(e.key(), current.size() * ENTRY_BYTES)) {
             levels.get(out).add(table(out, current));
             current = new ArrayList<>();
           }

@@ -127,7 +127,8 @@ final class Layouts {
         Integer.parseInt(c.arg("max_levels", "3")),
         parseSize(c.arg("base_level_bytes", "10MB")),
         Double.parseDouble(c.arg("level_size_multiplier", "10")),
-        parseSize(c.arg("target_file_bytes", "2MB")));
+        parseSize(c.arg("target_file_bytes", "2MB")),
+        Boolean.parseBoolean(c.arg("dynamic_level_bytes", "true")));
   }
 
   /** A plan as golden text: a header line, then the inputs of each level. */

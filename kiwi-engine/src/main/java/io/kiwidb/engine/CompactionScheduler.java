@@ -9,6 +9,7 @@ import io.kiwidb.api.spi.TableMeta;
 import io.kiwidb.compaction.LevelIterator;
 import io.kiwidb.compaction.LeveledCompaction;
 import io.kiwidb.compaction.MergingIterator;
+import io.kiwidb.compaction.OutputSplitter;
 import io.kiwidb.compaction.VersionPruningIterator;
 import io.kiwidb.sstable.TableBuilder;
 import io.kiwidb.sstable.TableProperties;
@@ -182,9 +183,10 @@ final class CompactionScheduler {
 
   /**
    * Merges the inputs, newest source first (L0 files by age, then one concatenated run per deeper
-   * level), drops what no snapshot can see, and writes output files split at the target size on
-   * user-key boundaries. Each finished output is added to {@code outputs} at once, so a failure can
-   * delete it.
+   * level), drops what no snapshot can see, and writes output files split on user-key boundaries
+   * where {@link OutputSplitter} says: at the target size, or for leveled compaction from half the
+   * target on where a file of the level below ends, so the outputs later overlap fewer files there.
+   * Each finished output is added to {@code outputs} at once, so a failure can delete it.
    */
   private void merge(Picked picked, List<TableMeta> outputs) throws IOException {
     CompactionPlan plan = picked.plan();
@@ -204,6 +206,12 @@ final class CompactionScheduler {
     }
     MergingIterator merged = new MergingIterator(sources);
     merged.seekToFirst();
+    // Tiered merges whole runs, so where its files end never changes what it rewrites later.
+    int below = plan.outputLevel() + 1;
+    boolean align =
+        parts.compactionStrategy instanceof LeveledCompaction && below < picked.view().levelCount();
+    OutputSplitter splitter =
+        new OutputSplitter(align ? picked.view().level(below) : List.of(), plan.targetFileBytes());
     VersionSet versions = parts.tables.versions();
     TableBuilder builder = null;
     long number = 0;
@@ -216,7 +224,8 @@ final class CompactionScheduler {
       while (pruned.hasNext()) {
         InternalEntry e = pruned.next();
         boolean newKey = lastKey == null || KeyOrder.compareKeys(e.key(), lastKey) != 0;
-        if (builder != null && newKey && builder.estimatedFileSize() >= plan.targetFileBytes()) {
+        if (newKey
+            && splitter.splitBefore(e.key(), builder == null ? 0 : builder.estimatedFileSize())) {
           outputs.add(finish(builder, number, plan.outputLevel()));
           builder = null;
         }

@@ -175,7 +175,14 @@ public final class ConfigKeys {
   public static final ConfigKey MAX_BYTES_FOR_LEVEL_BASE_MB =
       integer("max_bytes_for_level_base_mb", 256, "MiB")
           .range(1, 1 << 20)
-          .live("target size of L1; deeper levels grow by level_size_multiplier");
+          .live(
+              "target size of L1 (static targets) or of the level L0 compacts into (dynamic, see"
+                  + " docs/compaction.md); deeper levels grow by level_size_multiplier");
+  public static final ConfigKey LEVEL_COMPACTION_DYNAMIC_LEVEL_BYTES =
+      bool("level_compaction_dynamic_level_bytes", true)
+          .live(
+              "leveled: size levels from the last level's actual size upward and compact L0 into"
+                  + " the shallowest level in use; false = static targets from L1 down");
 
   private static final Map<String, ConfigKey> BY_NAME;
 
@@ -210,7 +217,8 @@ public final class ConfigKeys {
             L0_STOP_WRITES_THRESHOLD,
             LEVEL_SIZE_MULTIPLIER,
             TARGET_FILE_SIZE_MB,
-            MAX_BYTES_FOR_LEVEL_BASE_MB);
+            MAX_BYTES_FOR_LEVEL_BASE_MB,
+            LEVEL_COMPACTION_DYNAMIC_LEVEL_BYTES);
     Map<String, ConfigKey> byName = new LinkedHashMap<>();
     for (ConfigKey k : all) {
       if (byName.put(k.name(), k) != null) {

@@ -78,6 +78,7 @@ public final class EngineConfig {
   private final double levelSizeMultiplier;
   private final int targetFileSizeMb;
   private final int maxBytesForLevelBaseMb;
+  private final boolean levelCompactionDynamicLevelBytes;
 
   /**
    * @param given normalised values by key name (a subset); the rest take their defaults
@@ -119,6 +120,8 @@ public final class EngineConfig {
     levelSizeMultiplier = dbl(ConfigKeys.LEVEL_SIZE_MULTIPLIER);
     targetFileSizeMb = num(ConfigKeys.TARGET_FILE_SIZE_MB);
     maxBytesForLevelBaseMb = num(ConfigKeys.MAX_BYTES_FOR_LEVEL_BASE_MB);
+    levelCompactionDynamicLevelBytes =
+        (Boolean) values.get(ConfigKeys.LEVEL_COMPACTION_DYNAMIC_LEVEL_BYTES.name());
     checkCrossKeyRules(blame);
   }
 
@@ -369,6 +372,11 @@ public final class EngineConfig {
     return maxBytesForLevelBaseMb;
   }
 
+  /** {@code level_compaction_dynamic_level_bytes}. */
+  public boolean levelCompactionDynamicLevelBytes() {
+    return levelCompactionDynamicLevelBytes;
+  }
+
   /** {@code max_memtable_size_mb} in bytes (at least 1). */
   public long maxMemtableSizeBytes() {
     return Math.max(1L, Math.round(maxMemtableSizeMb * MIB));
@@ -406,7 +414,8 @@ public final class EngineConfig {
         maxLevels,
         maxBytesForLevelBase(),
         levelSizeMultiplier,
-        targetFileSizeBytes());
+        targetFileSizeBytes(),
+        levelCompactionDynamicLevelBytes);
   }
 
   @Override

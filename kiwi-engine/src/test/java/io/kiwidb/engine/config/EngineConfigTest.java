@@ -16,7 +16,7 @@ class EngineConfigTest {
 
   @Test
   void registryHasEveryReferenceKeyAndOurs() {
-    assertEquals(29, ConfigKeys.all().size());
+    assertEquals(30, ConfigKeys.all().size());
     for (String k :
         new String[] {
           "env",
@@ -171,6 +171,17 @@ class EngineConfigTest {
     CompactionOptions o = c.compactionOptions();
     assertEquals(new CompactionOptions(4, 6, 8L << 20, 4.0, 2L << 20), o);
     assertEquals(32L << 20, o.targetBytes(2));
+  }
+
+  @Test
+  void dynamicLevelTargetsAreOnByDefaultAndCanBeTurnedOff() {
+    assertTrue(EngineConfig.defaults().compactionOptions().dynamicLevelBytes());
+    EngineConfig c = EngineConfig.of(Map.of("level_compaction_dynamic_level_bytes", false));
+    assertFalse(c.levelCompactionDynamicLevelBytes());
+    assertFalse(c.compactionOptions().dynamicLevelBytes());
+    assertThrows(
+        InvalidConfigException.class,
+        () -> EngineConfig.of(Map.of("level_compaction_dynamic_level_bytes", "yes")));
   }
 
   @Test
