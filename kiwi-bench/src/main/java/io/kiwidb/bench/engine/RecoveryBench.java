@@ -107,8 +107,11 @@ public final class RecoveryBench {
     }
   }
 
-  /** Runs the writer child until it reports, then kills it. Returns its puts per second. */
-  private static double crashAfterWriting(Path root, long targetBytes) throws Exception {
+  /**
+   * Runs the writer child until it reports, then kills it (also {@link ReplayBench}'s crash).
+   * Returns its puts per second.
+   */
+  static double crashAfterWriting(Path root, long targetBytes) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);

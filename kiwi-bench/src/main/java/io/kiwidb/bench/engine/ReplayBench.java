@@ -10,16 +10,12 @@ import io.kiwidb.memtable.MemTableSet;
 import io.kiwidb.memtable.ReplayBuffer;
 import io.kiwidb.wal.RecoveryMode;
 import io.kiwidb.wal.WalReplay;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -64,7 +60,7 @@ public final class ReplayBench {
     for (String s : sizes.split(",")) {
       Path root = dir.resolve("replay-" + s.trim());
       Workload.deleteTree(root);
-      crashAfterWriting(root, Long.parseLong(s.trim()) << 20);
+      RecoveryBench.crashAfterWriting(root, Long.parseLong(s.trim()) << 20);
       Path wal = root.resolve("wal");
       long walBytes = Workload.bytesUnder(wal, "");
       for (String impl : List.of("skiplist", "redblack")) {
@@ -205,34 +201,5 @@ public final class ReplayBench {
       sum += Math.max(0, gc.getCollectionTime());
     }
     return sum;
-  }
-
-  /** Runs {@link RecoveryBench}'s writer child until it reports, then kills it (SIGKILL). */
-  private static void crashAfterWriting(Path root, long targetBytes) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-Xmx2g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                RecoveryBench.class.getName(),
-                "--write",
-                root.toString(),
-                Long.toString(targetBytes)));
-    Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith("READY ")) {
-          child.destroyForcibly();
-          child.waitFor();
-          return;
-        }
-      }
-    }
-    throw new IllegalStateException("writer exited with " + child.waitFor() + " before READY");
   }
 }
