@@ -67,12 +67,8 @@ final class IndexBlock {
     int[] pos = new int[1];
     for (c.seekToFirst(); c.isValid(); c.next(), i++) {
       byte[] k = c.key();
-      if (i > 0) {
-        int start = i == 1 ? 0 : keyEnd[i - 2];
-        int order = Arrays.compareUnsigned(keys, start, at, k, 0, k.length);
-        if (order > 0 || (order == 0 && seqs[i - 1] <= c.seq())) {
-          throw block.corrupt("index entry " + i + " is not after entry " + (i - 1));
-        }
+      if (i > 0 && compare(keys, keyEnd, seqs, i - 1, k, c.seq()) >= 0) {
+        throw block.corrupt("index entry " + i + " is not after entry " + (i - 1));
       }
       System.arraycopy(k, 0, keys, at, k.length);
       at += k.length;
@@ -121,7 +117,7 @@ final class IndexBlock {
       // prefixes need the keys themselves (a cache miss each in a large index).
       int c = Long.compareUnsigned(prefixes[mid], p);
       if (c == 0) {
-        c = compareAt(mid, key, seq);
+        c = compare(keys, keyEnd, seqs, mid, key, seq);
       }
       if (c < 0) {
         lo = mid + 1;
@@ -132,7 +128,8 @@ final class IndexBlock {
     return lo;
   }
 
-  private int compareAt(int i, byte[] key, long seq) {
+  /** Separator {@code i} against {@code (key, seq)} in internal order, as a comparator would. */
+  private static int compare(byte[] keys, int[] keyEnd, long[] seqs, int i, byte[] key, long seq) {
     int start = i == 0 ? 0 : keyEnd[i - 1];
     int c = Arrays.compareUnsigned(keys, start, keyEnd[i], key, 0, key.length);
     // Internal order: user key ascending, then sequence descending.
