@@ -55,9 +55,18 @@ final class LocalFileSystem implements FileSystem {
    */
   @Override
   public ReadableFile openImmutable(Path file) throws IOException {
+    if (!MappedReadableFile.available()) {
+      return openRead(file);
+    }
     FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-    long size = ch.size();
-    if (size > Integer.MAX_VALUE || !MappedReadableFile.available()) {
+    long size;
+    try {
+      size = ch.size();
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+    if (size > Integer.MAX_VALUE) {
       return new LocalReadableFile(file, ch);
     }
     // A mapping outlives its channel, so the descriptor is not held while the table is open.
