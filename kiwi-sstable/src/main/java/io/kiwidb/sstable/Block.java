@@ -298,21 +298,9 @@ final class Block {
      * allocating: the binary search probes log2(restarts) of them per seek.
      */
     private int compareRestart(int offset, byte[] target, long seq) {
-      try {
-        pos[0] = offset;
-        int shared = Coding.getVarInt(data, pos, restartsOffset, 0);
-        int unshared = Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
-        Coding.getVarInt(data, pos, restartsOffset, restartsOffset);
-        int p = pos[0];
-        if (shared != 0 || (long) p + unshared + TableFormat.SEQ_KIND_SIZE > restartsOffset) {
-          throw corrupt("restart entry at block offset " + offset + " is malformed");
-        }
-        int c = Arrays.compareUnsigned(data, p, p + unshared, target, 0, target.length);
-        return c != 0 ? c : Long.compare(seq, Coding.getLong(data, p + unshared) >>> 8);
-      } catch (IllegalArgumentException e) {
-        throw new CorruptionException(
-            file, fileOffset, "bad entry at block offset " + offset + ": " + e.getMessage(), e);
-      }
+      int p = readHeader(offset, 0); // a restart entry stores its key whole: shares nothing
+      int c = Arrays.compareUnsigned(data, p, p + headerUnshared, target, 0, target.length);
+      return c != 0 ? c : Long.compare(seq, Coding.getLong(data, p + headerUnshared) >>> 8);
     }
 
     private void decodeAt(int offset, byte[] previousKey) {
