@@ -1,7 +1,8 @@
 /**
- * Memtables: a single-writer lock-free-reader skip list ({@code skiplist}, the default) and a
- * persistent red-black tree ({@code redblack}), found through {@code provides}; and {@code
- * MemTableSet}, the engine's active memtable plus flush queue, exported to the engine only.
+ * Memtables: a single-writer lock-free-reader skip list ({@code skiplist}, the default), the same
+ * list laid out in byte-array chunks ({@code arena}) and a persistent red-black tree ({@code
+ * redblack}), found through {@code provides}; and {@code MemTableSet}, the engine's active memtable
+ * plus flush queue, exported to the engine only.
  */
 module io.kiwidb.memtable {
   requires io.kiwidb.api;
@@ -14,5 +15,6 @@ module io.kiwidb.memtable {
 
   provides io.kiwidb.api.spi.MemTableFactory with
       io.kiwidb.memtable.skiplist.SkipListMemTableFactory,
-      io.kiwidb.memtable.redblack.RedBlackTreeMemTableFactory;
+      io.kiwidb.memtable.redblack.RedBlackTreeMemTableFactory,
+      io.kiwidb.memtable.arena.ArenaSkipListMemTableFactory;
 }

@@ -19,14 +19,15 @@ class MemtableModuleTest {
   }
 
   @Test
-  void providesBothMemtablesInModuleInfoAndServiceFile() {
+  void providesEveryMemtableInModuleInfoAndServiceFile() {
     ModuleDescriptors.assertProvidesMatchServiceFiles(
         module, Set.of("io.kiwidb.api.spi.MemTableFactory"));
   }
 
   @Test
-  void serviceLoaderFindsBothByName() {
+  void serviceLoaderFindsEachByName() {
     assertEquals(
-        Set.of("skiplist", "redblack"), NamedProviders.all(MemTableFactory.class).keySet());
+        Set.of("skiplist", "arena", "redblack"),
+        NamedProviders.all(MemTableFactory.class).keySet());
   }
 }
