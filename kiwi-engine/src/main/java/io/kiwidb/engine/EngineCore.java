@@ -282,6 +282,10 @@ final class EngineCore {
     // the WAL's lock comes first in the lock order.
     if (rollPending.compareAndSet(true, false)) {
       parts.wal.rollSegment();
+      // The flush worker may have installed the table before this roll; its delete then had to
+      // keep the segment, which was still current. Delete what tables now cover, or the segment
+      // would stay until the next flush.
+      parts.wal.deleteSegmentsThrough(parts.tables.versions().lastSequence());
     }
     log.atInfo()
         .setMessage("Engine FLUSH queued")
