@@ -1,8 +1,8 @@
 /**
- * Memtables: a single-writer lock-free-reader skip list ({@code skiplist}, the default), the same
- * list laid out in byte-array chunks ({@code arena}) and a persistent red-black tree ({@code
- * redblack}), found through {@code provides}; and {@code MemTableSet}, the engine's active memtable
- * plus flush queue, exported to the engine only.
+ * Memtables: a single-writer lock-free-reader skip list laid out in byte-array chunks ({@code
+ * arena}, the default), the same list with a Java object per node ({@code skiplist}) and a
+ * persistent red-black tree ({@code redblack}), found through {@code provides}; and {@code
+ * MemTableSet}, the engine's active memtable plus flush queue, exported to the engine only.
  */
 module io.kiwidb.memtable {
   requires io.kiwidb.api;

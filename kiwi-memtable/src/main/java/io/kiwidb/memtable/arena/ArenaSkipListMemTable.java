@@ -1,6 +1,7 @@
 package io.kiwidb.memtable.arena;
 
 import io.kiwidb.api.EntryKind;
+import io.kiwidb.api.Limits;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
@@ -30,11 +31,13 @@ import java.util.NoSuchElementException;
  * <p>Node layout, at an arena pointer {@code p} (chunk index in the high 32 bits, offset in the low
  * 32): the tower of links sits just before {@code p}, level {@code i} at {@code p - 8(i+1)}, each
  * an 8-byte arena pointer (0 = none); at {@code p} a long {@code seq << 8 | height}; then the key
- * length as a varint and the key; then the value length plus one as a varint (0 = tombstone) and
- * the value; then padding to a multiple of 8. Links are read with acquire and written with release
- * access, which needs 8-aligned addresses: every node starts 8-aligned and is a multiple of 8 long.
- * Keys are compared in place: a search step reads the first 8 key bytes as a big-endian long, in
- * the same cache line as the node's tag, and compares the rest only when those are equal.
+ * length in 2 bytes (keys are at most {@link Limits#MAX_KEY_BYTES}, and a fixed width puts every
+ * key at {@code p + 10}, so a search step decodes nothing) and the key; then the value length plus
+ * one as a varint (0 = tombstone) and the value; then padding to a multiple of 8. Links are read
+ * with acquire and written with release access, which needs 8-aligned addresses: every node starts
+ * 8-aligned and is a multiple of 8 long. Keys are compared in place: a search step reads the first
+ * 8 key bytes as a big-endian long, in the same cache line as the node's tag, and compares the rest
+ * only when those are equal.
  *
  * <p>Chunks start at 8 KiB, so tiny memtables stay tiny, and double up to just under 1 MiB (sized
  * so that, where G1 treats it as humongous, a chunk and its header fill exactly one 1 MiB region).
@@ -69,6 +72,13 @@ final class ArenaSkipListMemTable implements MemTable {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
   private static final VarHandle LONG_BE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle SHORT =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
+
+  /** Offset of the key length from a node's pointer, and of the key. */
+  private static final int KEY_LENGTH = 8;
+
+  private static final int KEY = 10;
 
   /**
    * The first offset in a {@code byte[]} whose address is 8-aligned: 0 with HotSpot's usual 16-byte
@@ -109,7 +119,7 @@ final class ArenaSkipListMemTable implements MemTable {
    * Chunk table. Written only by the writer, and only before a release store publishes a node in a
    * new chunk; readers read it after the acquire load that gave them the pointer.
    */
-  private byte[][] chunks = new byte[16][];
+  private byte[][] chunks;
 
   private final long head;
 
@@ -128,7 +138,8 @@ final class ArenaSkipListMemTable implements MemTable {
   private int chunkCount;
   private int current; // index of the chunk being filled
   private int position; // next free offset in it
-  private int nextChunkBytes = 2 * FIRST_CHUNK_BYTES;
+  private int nextChunkBytes;
+  private final int maxChunkBytes;
   private long random;
 
   /** Bytes charged so far by {@link #allocate}; the writer turns differences into {@code size}. */
@@ -141,8 +152,20 @@ final class ArenaSkipListMemTable implements MemTable {
 
   /** Creates an empty memtable whose node heights come from {@code seed} (for tests). */
   ArenaSkipListMemTable(long seed) {
+    this(seed, FIRST_CHUNK_BYTES, CHUNK_BYTES, 16);
+  }
+
+  /**
+   * For tests: chunks of {@code firstChunkBytes} doubling up to {@code maxChunkBytes}, and a chunk
+   * table of {@code tableSlots} to start with. Tiny values make nearly every node open a new chunk
+   * and the table grow often, so that concurrency tests interleave readers with both.
+   */
+  ArenaSkipListMemTable(long seed, int firstChunkBytes, int maxChunkBytes, int tableSlots) {
     this.random = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
-    current = newChunk(FIRST_CHUNK_BYTES);
+    this.chunks = new byte[tableSlots][];
+    this.maxChunkBytes = maxChunkBytes;
+    this.nextChunkBytes = Math.min(maxChunkBytes, 2 * firstChunkBytes);
+    current = newChunk(Math.max(firstChunkBytes, FIRST_OFFSET + (int) headNodeBytes()));
     position = FIRST_OFFSET;
     this.head = writeNode(new byte[0], 0, null, MAX_HEIGHT);
   }
@@ -156,10 +179,11 @@ final class ArenaSkipListMemTable implements MemTable {
       throw new IllegalArgumentException(
           kind + " entry must " + (kind == EntryKind.PUT ? "have" : "not have") + " a value");
     }
+    checkKeyLength(key);
     KeyOrder.checkSequence(seq);
     long[] prev = splice;
     long found = findGreaterOrEqual(key, seq, prev);
-    if (found != 0 && seqOf(found) == seq && compareKey(found, key, prefix(key)) == 0) {
+    if (found != 0 && seqOf(found) == seq && keyEquals(found, key)) {
       throw new IllegalArgumentException("sequence " + seq + " is already in this memtable");
     }
     int height = randomHeight();
@@ -198,6 +222,9 @@ final class ArenaSkipListMemTable implements MemTable {
       return;
     }
     MemTable.checkSorted(keys, seqs, values, count);
+    for (int i = 0; i < count; i++) {
+      checkKeyLength(keys[i]);
+    }
     if (count == 0) {
       return;
     }
@@ -242,7 +269,7 @@ final class ArenaSkipListMemTable implements MemTable {
   @Override
   public InternalEntry get(byte[] key, long readSeq) {
     long n = findGreaterOrEqual(key, readSeq, null);
-    if (n != 0 && compareKey(n, key, prefix(key)) == 0) {
+    if (n != 0 && keyEquals(n, key)) {
       byte[] value = copyValue(n);
       return new InternalEntry(
           key.clone(), seqOf(n), value == null ? EntryKind.DELETE : EntryKind.PUT, value);
@@ -267,15 +294,17 @@ final class ArenaSkipListMemTable implements MemTable {
 
   // ---- the arena (writer only) ------------------------------------------------------------------
 
+  private static void checkKeyLength(byte[] key) {
+    if (key.length > Limits.MAX_KEY_BYTES) {
+      throw new IllegalArgumentException(
+          "key is " + key.length + " bytes: the limit is " + Limits.MAX_KEY_BYTES + " bytes");
+    }
+  }
+
   /** Tag, key length, key, value length, value, padded to 8: a node without its links. */
   private static int bodyBytes(int keyLength, byte[] value) {
     int valueField = value == null ? 0 : value.length + 1;
-    int n =
-        8
-            + varIntSize(keyLength)
-            + keyLength
-            + varIntSize(valueField)
-            + (value == null ? 0 : value.length);
+    int n = KEY + keyLength + varIntSize(valueField) + (value == null ? 0 : value.length);
     return (n + 7) & -8;
   }
 
@@ -286,9 +315,9 @@ final class ArenaSkipListMemTable implements MemTable {
     byte[] c = chunks[(int) (start >>> 32)];
     int p = (int) start + links;
     LONG.set(c, p, seq << 8 | height);
-    int pos = putVarInt(c, p + 8, key.length);
-    System.arraycopy(key, 0, c, pos, key.length);
-    pos += key.length;
+    SHORT.set(c, p + KEY_LENGTH, (short) key.length);
+    System.arraycopy(key, 0, c, p + KEY, key.length);
+    int pos = p + KEY + key.length;
     if (value == null) {
       c[pos] = 0;
     } else {
@@ -313,7 +342,7 @@ final class ArenaSkipListMemTable implements MemTable {
       // A node of up to a dedicated chunk's threshold may not fit the small early chunks.
       current = newChunk(Math.max(nextChunkBytes, FIRST_OFFSET + bytes));
       position = FIRST_OFFSET;
-      nextChunkBytes = Math.min(CHUNK_BYTES, nextChunkBytes * 2);
+      nextChunkBytes = Math.min(maxChunkBytes, nextChunkBytes * 2);
     }
     long start = (long) current << 32 | position;
     position += bytes;
@@ -343,7 +372,7 @@ final class ArenaSkipListMemTable implements MemTable {
   }
 
   private long linkAcquire(long node, int level) {
-    return (long) LONG.getAcquire(chunk(node), (int) node - 8 * (level + 1));
+    return (long) LONG.get(chunk(node), (int) node - 8 * (level + 1));
   }
 
   private long linkPlain(long node, int level) {
@@ -358,44 +387,46 @@ final class ArenaSkipListMemTable implements MemTable {
     LONG.setRelease(chunk(node), (int) node - 8 * (level + 1), target);
   }
 
-  /** Compares the node's key with {@code key} (unsigned bytes). */
-  private int compareKey(long node, byte[] key, long prefix) {
-    byte[] c = chunk(node);
-    int p = (int) node + 8;
-    int length = c[p];
-    if (length < 0) {
-      length = getVarInt(c, p);
-      p += varIntSize(length);
-    } else {
-      p++;
-    }
-    long nodePrefix = length >= 8 ? (long) LONG_BE.get(c, p) : prefix(c, p, length);
+  private static int keyLength(byte[] c, int p) {
+    return (short) SHORT.get(c, p + KEY_LENGTH) & 0xffff;
+  }
+
+  /**
+   * Compares the key of the node at offset {@code p} of chunk {@code c} with {@code key} (unsigned
+   * bytes); {@code prefix} is {@link #prefix(byte[]) prefix(key)}.
+   */
+  private static int compareKey(byte[] c, int p, byte[] key, long prefix) {
+    int length = keyLength(c, p);
+    long nodePrefix = length >= 8 ? (long) LONG_BE.get(c, p + KEY) : prefix(c, p + KEY, length);
     if (nodePrefix != prefix) {
       return Long.compareUnsigned(nodePrefix, prefix);
     }
-    return Arrays.compareUnsigned(c, p, p + length, key, 0, key.length);
+    return Arrays.compareUnsigned(c, p + KEY, p + KEY + length, key, 0, key.length);
   }
 
   /** Compares a node with the target in internal order (key ascending, sequence descending). */
-  private int compare(long node, byte[] key, long prefix, long seq) {
-    int c = compareKey(node, key, prefix);
-    return c != 0 ? c : Long.compare(seq, seqOf(node));
+  private static int compare(byte[] c, int p, byte[] key, long prefix, long seq) {
+    int r = compareKey(c, p, key, prefix);
+    return r != 0 ? r : Long.compare(seq, (long) LONG.get(c, p) >>> 8);
+  }
+
+  private boolean keyEquals(long node, byte[] key) {
+    byte[] c = chunk(node);
+    int p = (int) node;
+    return Arrays.equals(c, p + KEY, p + KEY + keyLength(c, p), key, 0, key.length);
   }
 
   private byte[] copyKey(long node) {
     byte[] c = chunk(node);
-    int p = (int) node + 8;
-    int length = getVarInt(c, p);
-    p += varIntSize(length);
-    return Arrays.copyOfRange(c, p, p + length);
+    int p = (int) node;
+    return Arrays.copyOfRange(c, p + KEY, p + KEY + keyLength(c, p));
   }
 
   /** The value, or null for a tombstone. */
   private byte[] copyValue(long node) {
     byte[] c = chunk(node);
-    int p = (int) node + 8;
-    int keyLength = getVarInt(c, p);
-    p += varIntSize(keyLength) + keyLength;
+    int p = (int) node;
+    p += KEY + keyLength(c, p);
     int field = getVarInt(c, p);
     if (field == 0) {
       return null;
@@ -406,9 +437,8 @@ final class ArenaSkipListMemTable implements MemTable {
 
   private boolean isTombstone(long node) {
     byte[] c = chunk(node);
-    int p = (int) node + 8;
-    int keyLength = getVarInt(c, p);
-    return c[p + varIntSize(keyLength) + keyLength] == 0;
+    int p = (int) node;
+    return c[p + KEY + keyLength(c, p)] == 0;
   }
 
   // ---- search -----------------------------------------------------------------------------------
@@ -420,14 +450,19 @@ final class ArenaSkipListMemTable implements MemTable {
   private long findGreaterOrEqual(byte[] key, long seq, long[] prev) {
     long prefix = prefix(key);
     long x = head;
+    byte[] xc = chunk(x);
     int level = (int) MAX_HEIGHT_VH.getOpaque(this) - 1;
     // The node found not before the target at the level above: met again below, it is not
     // compared twice.
     long knownNotBefore = 0;
     while (true) {
-      long next = linkAcquire(x, level);
-      if (next != 0 && next != knownNotBefore && compare(next, key, prefix, seq) < 0) {
+      long next = (long) LONG.getAcquire(xc, (int) x - 8 * (level + 1));
+      byte[] nc;
+      if (next != 0
+          && next != knownNotBefore
+          && compare(nc = chunk(next), (int) next, key, prefix, seq) < 0) {
         x = next;
+        xc = nc;
       } else {
         if (prev != null) {
           prev[level] = x;
@@ -445,12 +480,15 @@ final class ArenaSkipListMemTable implements MemTable {
   private long findLessThan(byte[] key, long seq, boolean orEqual) {
     long prefix = prefix(key);
     long x = head;
+    byte[] xc = chunk(x);
     int level = (int) MAX_HEIGHT_VH.getOpaque(this) - 1;
     int limit = orEqual ? 1 : 0;
     while (true) {
-      long next = linkAcquire(x, level);
-      if (next != 0 && compare(next, key, prefix, seq) < limit) {
+      long next = (long) LONG.getAcquire(xc, (int) x - 8 * (level + 1));
+      byte[] nc;
+      if (next != 0 && compare(nc = chunk(next), (int) next, key, prefix, seq) < limit) {
         x = next;
+        xc = nc;
       } else if (level == 0) {
         return x == head ? 0 : x;
       } else {

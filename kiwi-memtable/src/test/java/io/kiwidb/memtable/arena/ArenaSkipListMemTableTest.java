@@ -51,6 +51,16 @@ class ArenaSkipListMemTableTest extends MemTableContract {
    */
   @Test
   void entriesOfEverySizeClassReadBackExactly(SeededRandom random) {
+    readBackEverySizeClass(random, new ArenaSkipListMemTable(random.nextLong()));
+  }
+
+  /** The same with 64-byte chunks and a one-slot chunk table: a chunk per node, a table growing. */
+  @Test
+  void entriesOfEverySizeClassReadBackExactlyFromTinyChunks(SeededRandom random) {
+    readBackEverySizeClass(random, new ArenaSkipListMemTable(random.nextLong(), 64, 64, 1));
+  }
+
+  private static void readBackEverySizeClass(SeededRandom random, ArenaSkipListMemTable t) {
     int[] keyLengths = {1, 7, 8, 9, 127, 128, 16383, 16384, 65535};
     int[] valueLengths = {
       -1,
@@ -65,7 +75,6 @@ class ArenaSkipListMemTableTest extends MemTableContract {
       ArenaSkipListMemTable.DEDICATED_NODE_BYTES + 1,
       3 << 20
     };
-    ArenaSkipListMemTable t = new ArenaSkipListMemTable(random.nextLong());
     List<InternalEntry> added = new ArrayList<>();
     long seq = 1;
     for (int k : keyLengths) {
@@ -109,7 +118,7 @@ class ArenaSkipListMemTableTest extends MemTableContract {
 
   /**
    * The charge per entry is the node's real size: with 16-byte keys and 100-byte values a node is
-   * 136 bytes at height 1 (8 tag, 1 + 16 key, 1 + 100 value, padded to 128, plus one 8-byte link),
+   * 136 bytes at height 1 (8 tag, 2 + 16 key, 1 + 100 value, padded to 128, plus one 8-byte link),
    * far below the 183 bytes the object-per-node lists retain for the same entry.
    */
   @Test
