@@ -58,7 +58,7 @@ class GuiceWiringTest {
       Map<String, MemTableFactory> memtables =
           ia.getInstance(Key.get(new TypeLiteral<Map<String, MemTableFactory>>() {}));
       assertEquals(NamedProviders.all(MemTableFactory.class).keySet(), memtables.keySet());
-      assertTrue(memtables.keySet().containsAll(java.util.Set.of("skiplist", "redblack")));
+      assertTrue(memtables.keySet().containsAll(java.util.Set.of("arena", "skiplist", "redblack")));
       assertEquals(
           NamedProviders.all(FilterPolicy.class).keySet(),
           ia.getInstance(Key.get(new TypeLiteral<Map<String, FilterPolicy>>() {})).keySet());

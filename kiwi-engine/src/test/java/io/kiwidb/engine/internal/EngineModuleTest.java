@@ -83,7 +83,7 @@ class EngineModuleTest {
         injector.getInstance(MemTableFactory.class), injector.getInstance(MemTableFactory.class));
     Map<String, MemTableFactory> all =
         injector.getInstance(Key.get(new TypeLiteral<Map<String, MemTableFactory>>() {}));
-    assertEquals(Set.of("skiplist", "redblack"), all.keySet());
+    assertEquals(Set.of("arena", "skiplist", "redblack"), all.keySet());
     assertSame(fs, injector.getInstance(FileSystem.class));
     assertEquals(Path.of("/db"), injector.getInstance(DataDirectory.class).root());
   }

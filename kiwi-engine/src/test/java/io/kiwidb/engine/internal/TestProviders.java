@@ -57,7 +57,12 @@ public final class TestProviders {
   public static final SpiCatalog CATALOG =
       new SpiCatalog(
           Map.of(
-              "skiplist", new FakeMemTables("skiplist"), "redblack", new FakeMemTables("redblack")),
+              "arena",
+              new FakeMemTables("arena"),
+              "skiplist",
+              new FakeMemTables("skiplist"),
+              "redblack",
+              new FakeMemTables("redblack")),
           Map.of("bloom", new FakeFilter("bloom"), "none", new FakeFilter("none")),
           Map.of("leveled", new FakeStrategy("leveled"), "tiered", new FakeStrategy("tiered")),
           Map.of("none", new FakeCompressor("none", 0)));

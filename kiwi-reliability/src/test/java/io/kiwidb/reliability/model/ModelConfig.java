@@ -19,7 +19,7 @@ import java.util.Random;
  * @param keys every config key written to {@code config.json}, in order
  */
 record ModelConfig(String memtable, String filter, String compaction, Map<String, Object> keys) {
-  static final List<String> MEMTABLES = List.of("skiplist", "redblack");
+  static final List<String> MEMTABLES = List.of("arena", "skiplist", "redblack");
   static final List<String> FILTERS = List.of("bloom", "ribbon", "none");
   static final List<String> COMPACTIONS = List.of("leveled", "tiered");
 
