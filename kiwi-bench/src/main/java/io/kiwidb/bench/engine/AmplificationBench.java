@@ -62,7 +62,8 @@ import org.rocksdb.WriteOptions;
  * "kiwi-bench/target/kiwi-bench.jar:kiwi-bench/target/lib/*"
  * io.kiwidb.bench.engine.AmplificationBench [N] [memtableMb] [engines] [dir]}, where engines is a
  * comma list of {@code kiwi-leveled, kiwi-tiered, rocks-leveled, rocks-leveled-static,
- * rocks-universal} (default: all but rocks-leveled-static).
+ * rocks-universal} (default: all but rocks-leveled-static). A kiwi engine may name its memtable
+ * after an {@code @}: {@code kiwi-leveled@arena} (the engine's default otherwise).
  */
 public final class AmplificationBench {
   private static final int L0_TRIGGER = 4;
@@ -116,10 +117,12 @@ public final class AmplificationBench {
     for (String engine : engines.split(",")) {
       Path root = dir.resolve(engine);
       Workload.deleteTree(root);
+      int at = engine.indexOf('@');
+      String memtable = at < 0 ? null : engine.substring(at + 1);
       Result r =
-          switch (engine) {
-            case "kiwi-leveled" -> bench.runKiwi(root, LeveledCompaction.NAME);
-            case "kiwi-tiered" -> bench.runKiwi(root, TieredCompaction.NAME);
+          switch (at < 0 ? engine : engine.substring(0, at)) {
+            case "kiwi-leveled" -> bench.runKiwi(root, LeveledCompaction.NAME, memtable);
+            case "kiwi-tiered" -> bench.runKiwi(root, TieredCompaction.NAME, memtable);
             case "rocks-leveled" -> bench.runRocks(root, CompactionStyle.LEVEL, true);
             case "rocks-leveled-static" -> bench.runRocks(root, CompactionStyle.LEVEL, false);
             case "rocks-universal" -> bench.runRocks(root, CompactionStyle.UNIVERSAL, true);
@@ -181,7 +184,7 @@ public final class AmplificationBench {
 
   // ---------------------------------------------------------------- kiwi
 
-  private Result runKiwi(Path root, String strategy) throws Exception {
+  private Result runKiwi(Path root, String strategy, String memtable) throws Exception {
     Files.createDirectories(root);
     Path config = root.resolve("config.json");
     Files.writeString(
@@ -208,6 +211,7 @@ public final class AmplificationBench {
             + "  \"compaction_strategy\": \""
             + strategy
             + "\",\n"
+            + (memtable == null ? "" : "  \"memtable_impl\": \"" + memtable + "\",\n")
             + "  \"compression\": \"none\",\n"
             + "  \"filter_policy\": \"bloom\",\n"
             + "  \"flush_max_workers\": 1,\n"

@@ -63,7 +63,7 @@ public final class ReplayBench {
       RecoveryBench.crashAfterWriting(root, Long.parseLong(s.trim()) << 20);
       Path wal = root.resolve("wal");
       long walBytes = Workload.bytesUnder(wal, "");
-      for (String impl : List.of("skiplist", "redblack")) {
+      for (String impl : List.of("arena", "skiplist", "redblack")) {
         MemTableFactory factory = NamedProviders.all(MemTableFactory.class).get(impl);
         for (String m : memtables.split(",")) {
           long capMb = Long.parseLong(m.trim());

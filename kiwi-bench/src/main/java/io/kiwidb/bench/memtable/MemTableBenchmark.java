@@ -23,9 +23,9 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Inserts/s and gets/s of the {@code skiplist} and {@code redblack} memtables next to a plain
- * {@link java.util.concurrent.ConcurrentSkipListMap} baseline, in one run: 16-byte random keys,
- * 100-byte values.
+ * Inserts/s and gets/s of the {@code skiplist}, {@code arena} and {@code redblack} memtables next
+ * to a plain {@link java.util.concurrent.ConcurrentSkipListMap} baseline, in one run: 16-byte
+ * random keys, 100-byte values.
  *
  * <ul>
  *   <li>{@code insert}: one writer (the engine serialises writers), adding new keys; the table is
@@ -50,8 +50,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MemTableBenchmark {
   static final int TABLE_ENTRIES = 100_000;
 
-  /** The implementation under test: {@code skiplist}, {@code redblack} or the baseline. */
-  @Param({"skiplist", "redblack", MemTables.BASELINE})
+  /**
+   * The implementation under test: {@code skiplist}, {@code arena}, {@code redblack} or the
+   * baseline.
+   */
+  @Param({"skiplist", "arena", "redblack", MemTables.BASELINE})
   public String impl;
 
   /** A writer's state: the table it fills, its keys and its sequence counter. */

@@ -23,7 +23,7 @@ public final class MemTableFootprint {
   public static void main(String[] args) {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     // Load and initialise every class involved first, so its static state is not counted.
-    for (String impl : List.of("skiplist", "redblack", MemTables.BASELINE)) {
+    for (String impl : List.of("skiplist", "arena", "redblack", MemTables.BASELINE)) {
       fill(MemTables.factory(impl).get(), 1000);
     }
     double arraysPerEntry = measureArraysOnly(n);
@@ -33,7 +33,7 @@ public final class MemTableFootprint {
     System.out.printf(
         "%-14s %12s %14s %16s %12s%n",
         "impl", "heap B/entry", "overhead B/entry", "sizeBytes/entry", "sizeBytes err");
-    for (String impl : List.of("skiplist", "redblack", MemTables.BASELINE)) {
+    for (String impl : List.of("skiplist", "arena", "redblack", MemTables.BASELINE)) {
       long before = usedAfterGc();
       MemTable t = fill(MemTables.factory(impl).get(), n);
       long used = usedAfterGc() - before;

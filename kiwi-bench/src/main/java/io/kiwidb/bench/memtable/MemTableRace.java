@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 public final class MemTableRace {
   private static final int ENTRIES = 100_000;
   private static final int GETS = 300_000;
-  private static final List<String> IMPLS = List.of("skiplist", "redblack", MemTables.BASELINE);
+  private static final List<String> IMPLS =
+      List.of("skiplist", "arena", "redblack", MemTables.BASELINE);
   private static final String[] METRICS = {
     "insert 1t", "get 1t", "get 2t", "insert 2t (w/ reader)", "get 2t (w/ writer)"
   };

@@ -18,7 +18,10 @@ final class MemTables {
 
   private MemTables() {}
 
-  /** A supplier of empty memtables: {@code skiplist}, {@code redblack} or the baseline. */
+  /**
+   * A supplier of empty memtables: {@code skiplist}, {@code arena}, {@code redblack} or the
+   * baseline.
+   */
   static Supplier<MemTable> factory(String name) {
     if (BASELINE.equals(name)) {
       return ConcurrentSkipListMemTable::new;
