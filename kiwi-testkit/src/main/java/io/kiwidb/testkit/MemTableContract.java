@@ -42,10 +42,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SeededRandomExtension.class)
 public abstract class MemTableContract {
-  /** Internal order on model keys. */
   /** Entries of the two heap-measuring tests: about 36 MiB of memtable. */
   private static final int HEAP_ENTRIES = 200_000;
 
+  /** Internal order on model keys. */
   private static final Comparator<Version> ORDER =
       (a, b) -> KeyOrder.compareInternal(a.key, a.seq, b.key, b.seq);
 
