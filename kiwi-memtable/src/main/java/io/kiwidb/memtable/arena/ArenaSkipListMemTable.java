@@ -9,35 +9,38 @@ import io.kiwidb.api.spi.MemTable;
 import io.kiwidb.memtable.heap.HeapLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
 
 /**
- * A skip list whose nodes live in large byte arrays (an arena), written by one thread and read by
- * any number of threads without locks. The list discipline is {@code skiplist}'s (LevelDB's {@code
- * skiplist.h}); what differs is where a node lives.
+ * A skip list whose nodes live in large {@code long[]} chunks (an arena), written by one thread and
+ * read by any number of threads without locks. The list discipline is {@code skiplist}'s (LevelDB's
+ * {@code skiplist.h}); what differs is where a node lives.
  *
  * <p>Why an arena: the object-per-node list spends about 60 bytes of every entry on Java object
- * headers, array headers, padding and references (183 bytes retained for a 16-byte key and a
+ * headers, array headers, padding and references (195.5 bytes retained for a 16-byte key and a
  * 100-byte value). Since the engine freezes a memtable when its retained bytes reach {@code
- * max_memtable_size_mb}, that overhead makes every flushed table a quarter smaller than RocksDB's
- * from the same setting, and leveled compaction then runs more L0-to-base merges
- * (docs/memtable.md). Here the same entry costs 136-144 bytes, and a 64 MiB memtable is about 70
- * one-megabyte arrays instead of a million objects, which the garbage collector has far less to
- * trace and copy.
+ * max_memtable_size_mb}, that overhead made every flushed table a quarter smaller than RocksDB's
+ * from the same setting, and leveled compaction then ran more L0-to-base merges (docs/memtable.md).
+ * Here the same entry costs about 147 bytes, and a 64 MiB memtable is about 70 one-megabyte arrays
+ * instead of a million objects, which the garbage collector neither traces nor copies one by one.
  *
- * <p>Node layout, at an arena pointer {@code p} (chunk index in the high 32 bits, offset in the low
- * 32): the tower of links sits just before {@code p}, level {@code i} at {@code p - 8(i+1)}, each
- * an 8-byte arena pointer (0 = none); at {@code p} a long {@code seq << 8 | height}; then the key
- * length in 2 bytes (keys are at most {@link Limits#MAX_KEY_BYTES}, and a fixed width puts every
- * key at {@code p + 10}, so a search step decodes nothing) and the key; then the value length plus
- * one as a varint (0 = tombstone) and the value; then padding to a multiple of 8. Links are read
- * with acquire and written with release access, which needs 8-aligned addresses: every node starts
- * 8-aligned and is a multiple of 8 long. Keys are compared in place: a search step reads the first
- * 8 key bytes as a big-endian long, in the same cache line as the node's tag, and compares the rest
- * only when those are equal.
+ * <p>Why {@code long[]} and not {@code byte[]}: links need acquire and release access, and JDK 22+
+ * refuses those modes on a {@code long} view of a {@code byte[]} (a heap byte array's elements are
+ * not guaranteed 8-aligned). Elements of a {@code long[]} are, so {@link
+ * MethodHandles#arrayElementVarHandle} gives the access on every JDK; key and value bytes are
+ * packed into the words big-endian, which also makes comparing 8 key bytes one unsigned {@code
+ * long} comparison.
+ *
+ * <p>Node layout, at an arena pointer {@code p} (chunk index in the high 32 bits, word index in the
+ * low 32): the tower of links sits just before {@code p}, level {@code i} at word {@code p - 1 -
+ * i}, each an arena pointer (0 = none); word {@code p} holds {@code seq << 8 | height}; word {@code
+ * p + 1} the key length (high 32 bits) and the value length plus one (low 32 bits, 0 = tombstone);
+ * from word {@code p + 2} the key bytes and then the value bytes, 8 to a word, the first byte in
+ * the most significant position, the last word zero-padded. A search step compares word {@code p +
+ * 2} (the key's first 8 bytes) with the target's, and reads further words only when those are
+ * equal.
  *
  * <p>Chunks start at 8 KiB, so tiny memtables stay tiny, and double up to just under 1 MiB (sized
  * so that, where G1 treats it as humongous, a chunk and its header fill exactly one 1 MiB region).
@@ -47,7 +50,7 @@ import java.util.NoSuchElementException;
  *
  * <p>Thread safety: {@link #add} and {@link #addSorted} must be called by one thread at a time, and
  * successive callers must be ordered by a happens-before edge (the engine's write lock). Reads may
- * run on any thread at any time. A node's bytes, and the chunk table entry of a new chunk, are
+ * run on any thread at any time. A node's words, and the chunk table entry of a new chunk, are
  * written before a release store of a link makes the node reachable; readers load links with
  * acquire and read the chunk table afresh after each such load, so they see the node whole. Nodes
  * are never removed or moved.
@@ -60,45 +63,36 @@ final class ArenaSkipListMemTable implements MemTable {
   /** Enough levels for 4^20 entries with p = 1/4. */
   static final int MAX_HEIGHT = 20;
 
-  static final int FIRST_CHUNK_BYTES = 8 << 10;
+  /** 8 KiB. */
+  static final int FIRST_CHUNK_WORDS = 1 << 10;
 
   /** 1 MiB less room for an array header, so a humongous chunk fits one 1 MiB G1 region. */
-  static final int CHUNK_BYTES = (1 << 20) - 64;
+  static final int CHUNK_WORDS = (1 << 17) - 8;
 
-  /** Nodes above this size get a dedicated chunk instead of wasting a shared chunk's tail. */
-  static final int DEDICATED_NODE_BYTES = CHUNK_BYTES / 8;
+  /** Nodes whose body is above this get a dedicated chunk instead of wasting a shared tail. */
+  static final int DEDICATED_BODY_WORDS = CHUNK_WORDS / 8;
 
-  private static final VarHandle LONG =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+  private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
   private static final VarHandle LONG_BE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle SHORT =
-      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
 
-  /** Offset of the key length from a node's pointer, and of the key. */
-  private static final int KEY_LENGTH = 8;
+  /** Word offsets from a node's pointer. */
+  private static final int TAG = 0;
 
-  private static final int KEY = 10;
-
-  /**
-   * The first offset in a {@code byte[]} whose address is 8-aligned: 0 with HotSpot's usual 16-byte
-   * array header, 4 with compact object headers (12-byte header). Acquire/release access to a long
-   * view of a byte array throws on a misaligned address.
-   */
-  private static final int FIRST_OFFSET =
-      (8 - ByteBuffer.wrap(new byte[8]).alignmentOffset(0, 8)) & 7;
+  private static final int LENGTHS = 1;
+  private static final int STREAM = 2;
 
   private static final HeapLayout LAYOUT = HeapLayout.CURRENT;
 
-  /** This object, the writer's splice array and the initial chunk table. */
+  /** This object, the writer's splice array, the initial chunk table and the head node. */
   private static final long FIXED_BYTES =
       LAYOUT.instance(2, 5, 5, 0)
           + LAYOUT.referenceArray(16)
           + LAYOUT.byteArray(8 * MAX_HEIGHT)
-          + headNodeBytes();
+          + 8L * (MAX_HEIGHT + bodyWords(0, null));
 
   /** 8 x the expected height with p = 1/4, the link bytes an entry costs on average. */
-  private static final double EXPECTED_LINK_BYTES = expectedLinkBytes();
+  private static final long EXPECTED_LINK_BYTES = Math.round(expectedLinkBytes());
 
   private static final VarHandle MAX_HEIGHT_VH;
   private static final VarHandle COUNT;
@@ -119,7 +113,7 @@ final class ArenaSkipListMemTable implements MemTable {
    * Chunk table. Written only by the writer, and only before a release store publishes a node in a
    * new chunk; readers read it after the acquire load that gave them the pointer.
    */
-  private byte[][] chunks;
+  private long[][] chunks;
 
   private final long head;
 
@@ -137,9 +131,9 @@ final class ArenaSkipListMemTable implements MemTable {
   private final long[] splice = new long[MAX_HEIGHT];
   private int chunkCount;
   private int current; // index of the chunk being filled
-  private int position; // next free offset in it
-  private int nextChunkBytes;
-  private final int maxChunkBytes;
+  private int position; // next free word in it
+  private int nextChunkWords;
+  private final int maxChunkWords;
   private long random;
 
   /** Bytes charged so far by {@link #allocate}; the writer turns differences into {@code size}. */
@@ -152,21 +146,20 @@ final class ArenaSkipListMemTable implements MemTable {
 
   /** Creates an empty memtable whose node heights come from {@code seed} (for tests). */
   ArenaSkipListMemTable(long seed) {
-    this(seed, FIRST_CHUNK_BYTES, CHUNK_BYTES, 16);
+    this(seed, FIRST_CHUNK_WORDS, CHUNK_WORDS, 16);
   }
 
   /**
-   * For tests: chunks of {@code firstChunkBytes} doubling up to {@code maxChunkBytes}, and a chunk
+   * For tests: chunks of {@code firstChunkWords} doubling up to {@code maxChunkWords}, and a chunk
    * table of {@code tableSlots} to start with. Tiny values make nearly every node open a new chunk
    * and the table grow often, so that concurrency tests interleave readers with both.
    */
-  ArenaSkipListMemTable(long seed, int firstChunkBytes, int maxChunkBytes, int tableSlots) {
+  ArenaSkipListMemTable(long seed, int firstChunkWords, int maxChunkWords, int tableSlots) {
     this.random = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
-    this.chunks = new byte[tableSlots][];
-    this.maxChunkBytes = maxChunkBytes;
-    this.nextChunkBytes = Math.min(maxChunkBytes, 2 * firstChunkBytes);
-    current = newChunk(Math.max(firstChunkBytes, FIRST_OFFSET + (int) headNodeBytes()));
-    position = FIRST_OFFSET;
+    this.chunks = new long[tableSlots][];
+    this.maxChunkWords = maxChunkWords;
+    this.nextChunkWords = Math.min(maxChunkWords, 2 * firstChunkWords);
+    current = newChunk(Math.max(firstChunkWords, MAX_HEIGHT + bodyWords(0, null)));
     this.head = writeNode(new byte[0], 0, null, MAX_HEIGHT);
   }
 
@@ -260,10 +253,10 @@ final class ArenaSkipListMemTable implements MemTable {
    */
   @Override
   public long sortedEntryBytes(byte[] key, byte[] value) {
-    int body = bodyBytes(key.length, value);
-    long links = Math.round(EXPECTED_LINK_BYTES);
-    // Links are a multiple of 8, so they add exactly their size to a dedicated chunk's array too.
-    return links + (body > DEDICATED_NODE_BYTES ? LAYOUT.byteArray(FIRST_OFFSET + body) : body);
+    int body = bodyWords(key.length, value);
+    // Links are whole words, so they add exactly their size to a dedicated chunk's array too.
+    return EXPECTED_LINK_BYTES
+        + (body > DEDICATED_BODY_WORDS ? LAYOUT.byteArray(8 * body) : 8L * body);
   }
 
   @Override
@@ -301,144 +294,201 @@ final class ArenaSkipListMemTable implements MemTable {
     }
   }
 
-  /** Tag, key length, key, value length, value, padded to 8: a node without its links. */
-  private static int bodyBytes(int keyLength, byte[] value) {
-    int valueField = value == null ? 0 : value.length + 1;
-    int n = KEY + keyLength + varIntSize(valueField) + (value == null ? 0 : value.length);
-    return (n + 7) & -8;
+  /** Tag, lengths, and key and value bytes 8 to a word (at least one): a node without links. */
+  private static int bodyWords(int keyLength, byte[] value) {
+    long bytes = (long) keyLength + (value == null ? 0 : value.length);
+    return STREAM + (int) Math.max(1, (bytes + 7) >>> 3);
   }
 
   /** Writes a node and returns its pointer; its links are left 0. */
   private long writeNode(byte[] key, long seq, byte[] value, int height) {
-    int links = 8 * height;
-    long start = allocate(links, bodyBytes(key.length, value));
-    byte[] c = chunks[(int) (start >>> 32)];
-    int p = (int) start + links;
-    LONG.set(c, p, seq << 8 | height);
-    SHORT.set(c, p + KEY_LENGTH, (short) key.length);
-    System.arraycopy(key, 0, c, p + KEY, key.length);
-    int pos = p + KEY + key.length;
-    if (value == null) {
-      c[pos] = 0;
-    } else {
-      pos = putVarInt(c, pos, value.length + 1);
-      System.arraycopy(value, 0, c, pos, value.length);
+    long start = allocate(height, bodyWords(key.length, value));
+    long[] c = chunks[(int) (start >>> 32)];
+    int p = (int) start + height;
+    c[p + TAG] = seq << 8 | height;
+    c[p + LENGTHS] = (long) key.length << 32 | (value == null ? 0 : value.length + 1L);
+    putBytes(c, p + STREAM, 0, key);
+    if (value != null) {
+      putBytes(c, p + STREAM, key.length, value);
     }
-    return start + links;
+    return start + height;
   }
 
   /**
-   * Reserves room for a node (both sizes multiples of 8) at an 8-aligned address and charges it. A
-   * node whose body is over {@link #DEDICATED_NODE_BYTES} gets a chunk of its own.
+   * Reserves {@code links + body} words and charges them. A node whose body is over {@link
+   * #DEDICATED_BODY_WORDS} gets a chunk of its own.
    */
   private long allocate(int links, int body) {
-    int bytes = links + body;
-    if (body > DEDICATED_NODE_BYTES) {
-      int index = newChunk(FIRST_OFFSET + bytes);
-      charged += LAYOUT.byteArray(FIRST_OFFSET + bytes);
-      return (long) index << 32 | FIRST_OFFSET;
+    int words = links + body;
+    if (body > DEDICATED_BODY_WORDS) {
+      int index = newChunk(words);
+      charged += LAYOUT.byteArray(8 * words); // a long[]: the same header and padding
+      return (long) index << 32;
     }
-    if (position + bytes > chunks[current].length) {
+    if (position + words > chunks[current].length) {
       // A node of up to a dedicated chunk's threshold may not fit the small early chunks.
-      current = newChunk(Math.max(nextChunkBytes, FIRST_OFFSET + bytes));
-      position = FIRST_OFFSET;
-      nextChunkBytes = Math.min(maxChunkBytes, nextChunkBytes * 2);
+      current = newChunk(Math.max(nextChunkWords, words));
+      position = 0;
+      nextChunkWords = Math.min(maxChunkWords, nextChunkWords * 2);
     }
     long start = (long) current << 32 | position;
-    position += bytes;
-    charged += bytes;
+    position += words;
+    charged += 8L * words;
     return start;
   }
 
-  /** Adds a chunk to the table (not yet the current one) and returns its index. */
-  private int newChunk(int bytes) {
+  /** Adds a chunk to the table and returns its index. */
+  private int newChunk(int words) {
     if (chunkCount == chunks.length) {
       // Readers holding the old table still find every chunk they can have a pointer into.
       chunks = Arrays.copyOf(chunks, chunkCount * 2);
       charged += LAYOUT.referenceArray(chunkCount * 2) - LAYOUT.referenceArray(chunkCount);
     }
-    chunks[chunkCount] = new byte[bytes];
+    chunks[chunkCount] = new long[words];
     return chunkCount++;
+  }
+
+  /**
+   * Writes {@code src} into the byte stream starting at word {@code base}, at byte offset {@code
+   * off}. The words are fresh (zero) or hold only earlier bytes of the stream, so bytes are OR-ed
+   * into a word that already has some.
+   */
+  private static void putBytes(long[] c, int base, int off, byte[] src) {
+    int n = src.length;
+    int shift = (off & 7) << 3;
+    int w = base + (off >>> 3);
+    int i = 0;
+    for (; i + 8 <= n; i += 8, w++) {
+      long x = (long) LONG_BE.get(src, i);
+      if (shift == 0) {
+        c[w] = x;
+      } else {
+        c[w] |= x >>> shift;
+        c[w + 1] = x << (64 - shift);
+      }
+    }
+    for (; i < n; i++) {
+      int j = off + i;
+      c[base + (j >>> 3)] |= (src[i] & 0xffL) << (56 - ((j & 7) << 3));
+    }
+  }
+
+  /**
+   * Copies {@code n} bytes of the byte stream at word {@code base}, from byte offset {@code off}.
+   */
+  private static byte[] getBytes(long[] c, int base, int off, int n) {
+    byte[] out = new byte[n];
+    int shift = (off & 7) << 3;
+    int w = base + (off >>> 3);
+    int i = 0;
+    for (; i + 8 <= n; i += 8, w++) {
+      LONG_BE.set(out, i, shift == 0 ? c[w] : c[w] << shift | c[w + 1] >>> (64 - shift));
+    }
+    for (; i < n; i++) {
+      int j = off + i;
+      out[i] = (byte) (c[base + (j >>> 3)] >>> (56 - ((j & 7) << 3)));
+    }
+    return out;
   }
 
   // ---- reading nodes (any thread) ---------------------------------------------------------------
 
-  private byte[] chunk(long node) {
+  private long[] chunk(long node) {
     return chunks[(int) (node >>> 32)];
   }
 
   private long seqOf(long node) {
-    return (long) LONG.get(chunk(node), (int) node) >>> 8;
+    return chunk(node)[(int) node + TAG] >>> 8;
   }
 
   private long linkAcquire(long node, int level) {
-    return (long) LONG.get(chunk(node), (int) node - 8 * (level + 1));
+    return (long) WORD.getAcquire(chunk(node), (int) node - 1 - level);
   }
 
   private long linkPlain(long node, int level) {
-    return (long) LONG.get(chunk(node), (int) node - 8 * (level + 1));
+    return chunk(node)[(int) node - 1 - level];
   }
 
   private void initLink(long node, int level, long target) {
-    LONG.set(chunk(node), (int) node - 8 * (level + 1), target);
+    chunk(node)[(int) node - 1 - level] = target;
   }
 
   private void publishLink(long node, int level, long target) {
-    LONG.setRelease(chunk(node), (int) node - 8 * (level + 1), target);
+    WORD.setRelease(chunk(node), (int) node - 1 - level, target);
   }
 
-  private static int keyLength(byte[] c, int p) {
-    return (short) SHORT.get(c, p + KEY_LENGTH) & 0xffff;
+  private static int keyLength(long[] c, int p) {
+    return (int) (c[p + LENGTHS] >>> 32);
+  }
+
+  /** The node's key word at byte offset {@code off} (a multiple of 8), zero-padded past its end. */
+  private static long keyWord(long[] c, int p, int off, int length) {
+    long w = c[p + STREAM + (off >>> 3)];
+    int left = length - off;
+    return left >= 8 ? w : w & ~(-1L >>> (left << 3));
+  }
+
+  /** {@code key}'s 8 bytes from {@code off} as an unsigned big-endian number, zero-padded. */
+  private static long keyWord(byte[] key, int off) {
+    if (off + 8 <= key.length) {
+      return (long) LONG_BE.get(key, off);
+    }
+    long w = 0;
+    for (int i = 0; i < 8; i++) {
+      w = (w << 8) | (off + i < key.length ? key[off + i] & 0xff : 0);
+    }
+    return w;
   }
 
   /**
-   * Compares the key of the node at offset {@code p} of chunk {@code c} with {@code key} (unsigned
-   * bytes); {@code prefix} is {@link #prefix(byte[]) prefix(key)}.
+   * Compares the key of the node at word {@code p} of chunk {@code c} with {@code key} (unsigned
+   * bytes, then length); {@code prefix} is {@link #prefix(byte[]) prefix(key)}. Zero-padded words
+   * compare like the bytes they hold, and when every word up to the shorter length is equal, the
+   * shorter key is the smaller.
    */
-  private static int compareKey(byte[] c, int p, byte[] key, long prefix) {
+  private static int compareKey(long[] c, int p, byte[] key, long prefix) {
     int length = keyLength(c, p);
-    long nodePrefix = length >= 8 ? (long) LONG_BE.get(c, p + KEY) : prefix(c, p + KEY, length);
-    if (nodePrefix != prefix) {
-      return Long.compareUnsigned(nodePrefix, prefix);
+    long first = keyWord(c, p, 0, length);
+    if (first != prefix) {
+      return Long.compareUnsigned(first, prefix);
     }
-    return Arrays.compareUnsigned(c, p + KEY, p + KEY + length, key, 0, key.length);
+    int common = Math.min(length, key.length);
+    for (int off = 8; off < common; off += 8) {
+      long a = keyWord(c, p, off, length);
+      long b = keyWord(key, off);
+      if (a != b) {
+        return Long.compareUnsigned(a, b);
+      }
+    }
+    return Integer.compare(length, key.length);
   }
 
   /** Compares a node with the target in internal order (key ascending, sequence descending). */
-  private static int compare(byte[] c, int p, byte[] key, long prefix, long seq) {
+  private static int compare(long[] c, int p, byte[] key, long prefix, long seq) {
     int r = compareKey(c, p, key, prefix);
-    return r != 0 ? r : Long.compare(seq, (long) LONG.get(c, p) >>> 8);
+    return r != 0 ? r : Long.compare(seq, c[p + TAG] >>> 8);
   }
 
   private boolean keyEquals(long node, byte[] key) {
-    byte[] c = chunk(node);
-    int p = (int) node;
-    return Arrays.equals(c, p + KEY, p + KEY + keyLength(c, p), key, 0, key.length);
+    return compareKey(chunk(node), (int) node, key, prefix(key)) == 0;
   }
 
   private byte[] copyKey(long node) {
-    byte[] c = chunk(node);
+    long[] c = chunk(node);
     int p = (int) node;
-    return Arrays.copyOfRange(c, p + KEY, p + KEY + keyLength(c, p));
+    return getBytes(c, p + STREAM, 0, keyLength(c, p));
   }
 
   /** The value, or null for a tombstone. */
   private byte[] copyValue(long node) {
-    byte[] c = chunk(node);
+    long[] c = chunk(node);
     int p = (int) node;
-    p += KEY + keyLength(c, p);
-    int field = getVarInt(c, p);
-    if (field == 0) {
-      return null;
-    }
-    p += varIntSize(field);
-    return Arrays.copyOfRange(c, p, p + field - 1);
+    int field = (int) c[p + LENGTHS];
+    return field == 0 ? null : getBytes(c, p + STREAM, keyLength(c, p), field - 1);
   }
 
   private boolean isTombstone(long node) {
-    byte[] c = chunk(node);
-    int p = (int) node;
-    return c[p + KEY + keyLength(c, p)] == 0;
+    return (int) chunk(node)[(int) node + LENGTHS] == 0;
   }
 
   // ---- search -----------------------------------------------------------------------------------
@@ -450,14 +500,14 @@ final class ArenaSkipListMemTable implements MemTable {
   private long findGreaterOrEqual(byte[] key, long seq, long[] prev) {
     long prefix = prefix(key);
     long x = head;
-    byte[] xc = chunk(x);
+    long[] xc = chunk(x);
     int level = (int) MAX_HEIGHT_VH.getOpaque(this) - 1;
     // The node found not before the target at the level above: met again below, it is not
     // compared twice.
     long knownNotBefore = 0;
     while (true) {
-      long next = (long) LONG.getAcquire(xc, (int) x - 8 * (level + 1));
-      byte[] nc;
+      long next = (long) WORD.getAcquire(xc, (int) x - 1 - level);
+      long[] nc;
       if (next != 0
           && next != knownNotBefore
           && compare(nc = chunk(next), (int) next, key, prefix, seq) < 0) {
@@ -480,12 +530,12 @@ final class ArenaSkipListMemTable implements MemTable {
   private long findLessThan(byte[] key, long seq, boolean orEqual) {
     long prefix = prefix(key);
     long x = head;
-    byte[] xc = chunk(x);
+    long[] xc = chunk(x);
     int level = (int) MAX_HEIGHT_VH.getOpaque(this) - 1;
     int limit = orEqual ? 1 : 0;
     while (true) {
-      long next = (long) LONG.getAcquire(xc, (int) x - 8 * (level + 1));
-      byte[] nc;
+      long next = (long) WORD.getAcquire(xc, (int) x - 1 - level);
+      long[] nc;
       if (next != 0 && compare(nc = chunk(next), (int) next, key, prefix, seq) < limit) {
         x = next;
         xc = nc;
@@ -531,43 +581,7 @@ final class ArenaSkipListMemTable implements MemTable {
 
   /** The first 8 bytes of a key as an unsigned big-endian number, zero-padded. */
   static long prefix(byte[] key) {
-    return key.length >= 8 ? (long) LONG_BE.get(key, 0) : prefix(key, 0, key.length);
-  }
-
-  private static long prefix(byte[] b, int off, int length) {
-    long p = 0;
-    for (int i = 0; i < 8; i++) {
-      p = (p << 8) | (i < length ? b[off + i] & 0xff : 0);
-    }
-    return p;
-  }
-
-  static int varIntSize(int v) {
-    return v < 1 << 7 ? 1 : v < 1 << 14 ? 2 : v < 1 << 21 ? 3 : v < 1 << 28 ? 4 : 5;
-  }
-
-  private static int putVarInt(byte[] b, int pos, int v) {
-    while ((v & ~0x7f) != 0) {
-      b[pos++] = (byte) ((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    b[pos++] = (byte) v;
-    return pos;
-  }
-
-  private static int getVarInt(byte[] b, int pos) {
-    int v = 0;
-    for (int shift = 0; ; shift += 7) {
-      int x = b[pos++];
-      v |= (x & 0x7f) << shift;
-      if (x >= 0) {
-        return v;
-      }
-    }
-  }
-
-  private static long headNodeBytes() {
-    return 8L * MAX_HEIGHT + bodyBytes(0, null);
+    return keyWord(key, 0);
   }
 
   private static double expectedLinkBytes() {

@@ -44,10 +44,10 @@ class ArenaSkipListMemTableTest extends MemTableContract {
   }
 
   /**
-   * Entries of every size class: empty and one-byte keys, keys around the 8-byte prefix and the
-   * varint steps (127/128, 16383/16384 bytes), values that fill the small first chunks, need a new
-   * shared chunk larger than the next doubling, or a dedicated chunk, and the largest key. Each
-   * reads back exactly, in order, from gets and from both iteration directions.
+   * Entries of every size class: one-byte keys, keys around the 8-byte word (7, 8, 9) and longer
+   * ones up to the largest, values of every length modulo 8 that fill the small first chunks, need
+   * a new shared chunk larger than the next doubling, or a dedicated chunk, and the largest key.
+   * Each reads back exactly, in order, from gets and from both iteration directions.
    */
   @Test
   void entriesOfEverySizeClassReadBackExactly(SeededRandom random) {
@@ -57,7 +57,7 @@ class ArenaSkipListMemTableTest extends MemTableContract {
   /** The same with 64-byte chunks and a one-slot chunk table: a chunk per node, a table growing. */
   @Test
   void entriesOfEverySizeClassReadBackExactlyFromTinyChunks(SeededRandom random) {
-    readBackEverySizeClass(random, new ArenaSkipListMemTable(random.nextLong(), 64, 64, 1));
+    readBackEverySizeClass(random, new ArenaSkipListMemTable(random.nextLong(), 8, 8, 1));
   }
 
   private static void readBackEverySizeClass(SeededRandom random, ArenaSkipListMemTable t) {
@@ -71,8 +71,8 @@ class ArenaSkipListMemTableTest extends MemTableContract {
       128,
       8000,
       20_000,
-      ArenaSkipListMemTable.DEDICATED_NODE_BYTES - 40,
-      ArenaSkipListMemTable.DEDICATED_NODE_BYTES + 1,
+      8 * ArenaSkipListMemTable.DEDICATED_BODY_WORDS - 40,
+      8 * ArenaSkipListMemTable.DEDICATED_BODY_WORDS + 1,
       3 << 20
     };
     List<InternalEntry> added = new ArrayList<>();
@@ -118,8 +118,8 @@ class ArenaSkipListMemTableTest extends MemTableContract {
 
   /**
    * The charge per entry is the node's real size: with 16-byte keys and 100-byte values a node is
-   * 136 bytes at height 1 (8 tag, 2 + 16 key, 1 + 100 value, padded to 128, plus one 8-byte link),
-   * far below the 183 bytes the object-per-node lists retain for the same entry.
+   * 17 words at height 1 (tag, lengths, and 116 key and value bytes in 15 words) plus 8 bytes per
+   * link, far below the 195.5 bytes the object-per-node skip list retains for the same entry.
    */
   @Test
   void chargesTheNodeBytesOfEachEntry() {
@@ -134,8 +134,8 @@ class ArenaSkipListMemTableTest extends MemTableContract {
       t.add(key, i + 1, EntryKind.PUT, new byte[100]);
     }
     double perEntry = (t.sizeBytes() - before) / (double) n;
-    // 128 body bytes + 8 x the mean height (4/3 with p = 1/4), plus the chunk table growing.
-    assertTrue(perEntry > 136 && perEntry < 142, "bytes per entry " + perEntry);
-    assertEquals(128 + Math.round(8 * 4.0 / 3), t.sortedEntryBytes(new byte[16], new byte[100]));
+    // 136 body bytes + 8 x the mean height (4/3 with p = 1/4), plus the chunk table growing.
+    assertTrue(perEntry > 144 && perEntry < 150, "bytes per entry " + perEntry);
+    assertEquals(136 + Math.round(8 * 4.0 / 3), t.sortedEntryBytes(new byte[16], new byte[100]));
   }
 }

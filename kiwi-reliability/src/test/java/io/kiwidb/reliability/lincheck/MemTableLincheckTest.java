@@ -1,7 +1,5 @@
 package io.kiwidb.reliability.lincheck;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.kiwidb.api.EntryKind;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
@@ -108,17 +106,8 @@ public abstract class MemTableLincheckTest {
     return e.kind() == EntryKind.DELETE ? "-" : Integer.toString(e.value()[0]);
   }
 
-  /**
-   * Whether Lincheck's model checker can instrument this memtable's shared-memory accesses; when
-   * not, {@link #modelChecking} is skipped (reported as such) and {@link #stress} is the check.
-   */
-  protected boolean modelCheckable() {
-    return true;
-  }
-
   @Test
   void modelChecking() {
-    assumeTrue(modelCheckable(), "Lincheck's model checker cannot follow this memtable's accesses");
     new ModelCheckingOptions()
         .iterations(SOAK ? 100 : 5)
         .invocationsPerIteration(SOAK ? 1000 : 100)
