@@ -7,6 +7,7 @@ import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.MemTable;
 import io.kiwidb.memtable.heap.HeapLayout;
+import io.kiwidb.memtable.heap.TowerHeights;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -60,8 +61,7 @@ import java.util.NoSuchElementException;
  * maxHeight}, {@code count} and {@code size} only grow; chunks are never replaced or shrunk.
  */
 final class ArenaSkipListMemTable implements MemTable {
-  /** Enough levels for 4^20 entries with p = 1/4. */
-  static final int MAX_HEIGHT = 20;
+  static final int MAX_HEIGHT = TowerHeights.MAX_HEIGHT;
 
   /** 8 KiB. */
   static final int FIRST_CHUNK_WORDS = 1 << 10;
@@ -92,7 +92,7 @@ final class ArenaSkipListMemTable implements MemTable {
           + 8L * (MAX_HEIGHT + bodyWords(0, null));
 
   /** 8 x the expected height with p = 1/4, the link bytes an entry costs on average. */
-  private static final long EXPECTED_LINK_BYTES = Math.round(expectedLinkBytes());
+  private static final long EXPECTED_LINK_BYTES = Math.round(TowerHeights.expected(h -> 8L * h));
 
   private static final VarHandle MAX_HEIGHT_VH;
   private static final VarHandle COUNT;
@@ -134,7 +134,7 @@ final class ArenaSkipListMemTable implements MemTable {
   private int position; // next free word in it
   private int nextChunkWords;
   private final int maxChunkWords;
-  private long random;
+  private final TowerHeights heights;
 
   /** Bytes charged so far by {@link #allocate}; the writer turns differences into {@code size}. */
   private long charged;
@@ -155,7 +155,7 @@ final class ArenaSkipListMemTable implements MemTable {
    * and the table grow often, so that concurrency tests interleave readers with both.
    */
   ArenaSkipListMemTable(long seed, int firstChunkWords, int maxChunkWords, int tableSlots) {
-    this.random = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
+    this.heights = new TowerHeights(seed);
     this.chunks = new long[tableSlots][];
     this.maxChunkWords = maxChunkWords;
     this.nextChunkWords = Math.min(maxChunkWords, 2 * firstChunkWords);
@@ -179,7 +179,7 @@ final class ArenaSkipListMemTable implements MemTable {
     if (found != 0 && seqOf(found) == seq && keyEquals(found, key)) {
       throw new IllegalArgumentException("sequence " + seq + " is already in this memtable");
     }
-    int height = randomHeight();
+    int height = heights.next();
     int top = (int) MAX_HEIGHT_VH.getOpaque(this);
     if (height > top) {
       for (int i = top; i < height; i++) {
@@ -226,7 +226,7 @@ final class ArenaSkipListMemTable implements MemTable {
     int top = 1;
     long bytes = 0;
     for (int i = 0; i < count; i++) {
-      int height = Math.min(1 + Integer.numberOfTrailingZeros(i + 1) / 2, MAX_HEIGHT);
+      int height = TowerHeights.forPosition(i);
       long node = writeNode(keys[i], seqs[i], values[i], height);
       for (int level = 0; level < height; level++) {
         if (last[level] == 0) {
@@ -562,37 +562,11 @@ final class ArenaSkipListMemTable implements MemTable {
     }
   }
 
-  /** A height with P(h > k) = 4^-k, capped at {@link #MAX_HEIGHT}; writer only. */
-  private int randomHeight() {
-    long x = random;
-    x ^= x << 13;
-    x ^= x >>> 7;
-    x ^= x << 17;
-    random = x;
-    int height = 1;
-    while (height < MAX_HEIGHT && (x & 3) == 0) {
-      height++;
-      x >>>= 2;
-    }
-    return height;
-  }
-
   // ---- encoding helpers -------------------------------------------------------------------------
 
   /** The first 8 bytes of a key as an unsigned big-endian number, zero-padded. */
   static long prefix(byte[] key) {
     return keyWord(key, 0);
-  }
-
-  private static double expectedLinkBytes() {
-    double expected = 0;
-    double pAtLeast = 1; // P(height >= h)
-    for (int h = 1; h <= MAX_HEIGHT; h++) {
-      double p = h == MAX_HEIGHT ? pAtLeast : pAtLeast * 0.75;
-      expected += p * 8 * h;
-      pAtLeast *= 0.25;
-    }
-    return expected;
   }
 
   /**

@@ -8,6 +8,7 @@ import io.kiwidb.api.spi.MemTable;
 import io.kiwidb.memtable.heap.EntryNode;
 import io.kiwidb.memtable.heap.HeapLayout;
 import io.kiwidb.memtable.heap.NodeCursor;
+import io.kiwidb.memtable.heap.TowerHeights;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -51,8 +52,7 @@ import java.util.NoSuchElementException;
  * {@code maxHeight} only grows; {@code entryCount} and {@code sizeBytes} only grow.
  */
 final class SkipListMemTable implements MemTable {
-  /** Enough levels for 4^20 entries with p = 1/4; far above any memtable's size. */
-  static final int MAX_HEIGHT = 20;
+  static final int MAX_HEIGHT = TowerHeights.MAX_HEIGHT;
 
   private static final HeapLayout LAYOUT = HeapLayout.CURRENT;
   // key, value, next0 + seq, prefix.
@@ -102,7 +102,7 @@ final class SkipListMemTable implements MemTable {
 
   // Writer-only state.
   private final Node[] splice = new Node[MAX_HEIGHT];
-  private long random;
+  private final TowerHeights heights;
 
   /** Creates an empty memtable. */
   SkipListMemTable() {
@@ -111,8 +111,7 @@ final class SkipListMemTable implements MemTable {
 
   /** Creates an empty memtable whose node heights come from {@code seed} (for tests). */
   SkipListMemTable(long seed) {
-    // xorshift must not start at zero.
-    this.random = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
+    this.heights = new TowerHeights(seed);
   }
 
   @Override
@@ -130,7 +129,7 @@ final class SkipListMemTable implements MemTable {
     if (found != null && found.seq == seq && Arrays.equals(found.key, key)) {
       throw new IllegalArgumentException("sequence " + seq + " is already in this memtable");
     }
-    int height = randomHeight();
+    int height = heights.next();
     int current = (int) MAX_HEIGHT_VH.getOpaque(this);
     if (height > current) {
       for (int i = current; i < height; i++) {
@@ -188,7 +187,7 @@ final class SkipListMemTable implements MemTable {
     for (int i = 0; i < count; i++) {
       byte[] key = keys[i];
       byte[] value = values[i];
-      int height = Math.min(1 + Integer.numberOfTrailingZeros(i + 1) / 2, MAX_HEIGHT);
+      int height = TowerHeights.forPosition(i);
       Node node =
           height == 1 ? new Node(key, value, seqs[i]) : new TallNode(key, value, seqs[i], height);
       for (int level = 0; level < height; level++) {
@@ -225,16 +224,12 @@ final class SkipListMemTable implements MemTable {
 
   /** Sum over heights h of P(height = h) times the bytes of a node of height h, rounded. */
   private static long expectedNodeBytes() {
-    double expected = 0;
-    double pAtLeast = 1; // P(height >= h)
-    for (int h = 1; h <= MAX_HEIGHT; h++) {
-      double p = h == MAX_HEIGHT ? pAtLeast : pAtLeast * 0.75;
-      long node =
-          h == 1 ? NODE_BYTES : TALL_NODE_BYTES + (h > 2 ? LAYOUT.referenceArray(h - 2) : 0);
-      expected += p * node;
-      pAtLeast *= 0.25;
-    }
-    return Math.round(expected);
+    return Math.round(
+        TowerHeights.expected(
+            h ->
+                h == 1
+                    ? NODE_BYTES
+                    : TALL_NODE_BYTES + (h > 2 ? LAYOUT.referenceArray(h - 2) : 0)));
   }
 
   @Override
@@ -259,21 +254,6 @@ final class SkipListMemTable implements MemTable {
   @Override
   public long sizeBytes() {
     return (long) SIZE.getAcquire(this);
-  }
-
-  /** A height with P(h > k) = 4^-k, capped at {@link #MAX_HEIGHT}; writer only. */
-  private int randomHeight() {
-    long x = random;
-    x ^= x << 13;
-    x ^= x >>> 7;
-    x ^= x << 17;
-    random = x;
-    int height = 1;
-    while (height < MAX_HEIGHT && (x & 3) == 0) {
-      height++;
-      x >>>= 2;
-    }
-    return height;
   }
 
   private static final VarHandle LONG_BE =
