@@ -142,6 +142,24 @@ public abstract class MemTableContract {
   }
 
   @Test
+  void rejectsASequenceAlreadyPresentForTheSameKey() {
+    MemTable t = newTable();
+    t.add(b(1), 5, EntryKind.PUT, b(1));
+    assertThrows(IllegalArgumentException.class, () -> t.add(b(1), 5, EntryKind.DELETE, null));
+    assertEquals(1, t.entryCount());
+  }
+
+  @Test
+  void rejectsSequencesOutsideTheInternalRange() {
+    MemTable t = newTable();
+    assertThrows(IllegalArgumentException.class, () -> t.add(b(1), -1, EntryKind.PUT, b()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> t.add(b(1), KeyOrder.MAX_SEQUENCE + 1, EntryKind.PUT, b()));
+    assertEquals(0, t.entryCount());
+  }
+
+  @Test
   void ordersUserKeysAsUnsignedBytes() {
     MemTable t = newTable();
     byte[][] keys = {b(0x80), b(0x7f), b(0xff), b(0x00), b(0x80, 0x00), b(0x7f, 0xff), b(0x01)};

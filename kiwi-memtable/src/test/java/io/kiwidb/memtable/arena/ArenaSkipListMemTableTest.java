@@ -3,7 +3,6 @@ package io.kiwidb.memtable.arena;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiwidb.api.EntryKind;
@@ -21,26 +20,6 @@ class ArenaSkipListMemTableTest extends MemTableContract {
   @Override
   protected MemTableFactory factory() {
     return new ArenaSkipListMemTableFactory();
-  }
-
-  @Test
-  void rejectsASequenceAlreadyPresentForTheSameKey() {
-    ArenaSkipListMemTable t = new ArenaSkipListMemTable(42);
-    t.add(new byte[] {1}, 5, EntryKind.PUT, new byte[] {1});
-    assertThrows(
-        IllegalArgumentException.class, () -> t.add(new byte[] {1}, 5, EntryKind.DELETE, null));
-    assertEquals(1, t.entryCount());
-  }
-
-  @Test
-  void rejectsSequencesOutsideTheInternalRange() {
-    ArenaSkipListMemTable t = new ArenaSkipListMemTable(42);
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> t.add(new byte[] {1}, -1, EntryKind.PUT, new byte[0]));
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> t.add(new byte[] {1}, 1L << 56, EntryKind.PUT, new byte[0]));
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.kiwidb.memtable.redblack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiwidb.api.EntryKind;
@@ -81,14 +80,5 @@ class RedBlackTreeMemTableTest extends MemTableContract {
       assertEquals(1, n);
     }
     assertEquals(2, t.entryCount());
-  }
-
-  @Test
-  void rejectsASequenceAlreadyPresentForTheSameKey() {
-    RedBlackTreeMemTable t = new RedBlackTreeMemTable();
-    t.add(new byte[] {1}, 5, EntryKind.PUT, new byte[] {1});
-    assertThrows(
-        IllegalArgumentException.class, () -> t.add(new byte[] {1}, 5, EntryKind.DELETE, null));
-    assertEquals(1, t.entryCount());
   }
 }
