@@ -24,7 +24,8 @@ final class LogTail {
    *
    * @param port the log broadcast port on 127.0.0.1
    * @param lines receives each line as it arrives (and shows it at once)
-   * @param connected run once the connection is up (to tell the user the tail has started)
+   * @param connected run once the connection is up and the stop action is registered (to tell the
+   *     user the tail has started and Ctrl-C stops it)
    * @param onInterrupt receives the action that stops the tail (closing the socket), and {@code
    *     null} when the tail is over, so an interactive host can bind it to Ctrl-C
    * @return how many lines were copied
@@ -42,7 +43,6 @@ final class LogTail {
       } catch (IOException e) {
         throw new IOException("cannot connect to the log port 127.0.0.1:" + port + ": " + e, e);
       }
-      connected.run();
       onInterrupt.accept(
           () -> {
             stopped.set(true);
@@ -52,6 +52,9 @@ final class LogTail {
               // Closing is how we stop; a failure to close leaves nothing to clean up.
             }
           });
+      // Only now say so: a Ctrl-C that follows the message must find the stop action in place
+      // (announced first, an early Ctrl-C was ignored and the tail ran on).
+      connected.run();
       long count = 0;
       try (BufferedReader in =
           new BufferedReader(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,7 @@ class LauncherTwoProcessesTest {
             "the tail to connect",
             r -> r.err().contains("tailing the log on 127.0.0.1:" + logPort + " (Ctrl-C to stop)"),
             60);
+        awaitRegistered(tail, shell);
         shell.write("put k v\nflush\n");
         tail.awaitOutput("the flush in the log", r -> r.out().contains("Flush"), 30);
         tail.interrupt(); // Ctrl-C
@@ -62,6 +64,7 @@ class LauncherTwoProcessesTest {
       // The end of the log (the engine closing) ends the tail cleanly, with exit code 0.
       try (KiwiLauncher.Child tail = kiwi.start("tail-log", "--data", data)) {
         tail.awaitOutput("the tail to connect", r -> r.err().contains("tailing the log"), 60);
+        awaitRegistered(tail, shell);
         shell.closeStdin(); // the shell's script ends: it closes the engine
         CliRun ended = tail.await(30);
         assertEquals(0, ended.code(), ended::toString);
@@ -77,5 +80,24 @@ class LauncherTwoProcessesTest {
     assertTrue(
         alone.err().startsWith("kiwi: no kiwi process has " + data + " open"), alone::toString);
     assertEquals("v\n", kiwi.run("get", "--data", data, "k").out(), "the shell's write is durable");
+  }
+
+  /**
+   * Has the shell log (an empty flush logs "Engine FLUSH (manual) requested") until the tail shows
+   * such a line. The tail says it is tailing as soon as its connect returns, which is before the
+   * shell's broadcast server has accepted it, and a line logged in between never reaches it: on a
+   * loaded machine the lines the test then waits for could be lost that way.
+   */
+  private static void awaitRegistered(KiwiLauncher.Child tail, KiwiLauncher.Child shell)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!tail.stdout().contains("FLUSH (manual)")) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "the tail never got a line of the shell's log: " + tail.snapshot());
+      }
+      shell.write("flush\n");
+      Thread.sleep(100);
+    }
   }
 }

@@ -153,6 +153,32 @@ class LogTailTest {
   }
 
   @Test
+  void aCtrlCRightAfterTheAnnouncementStopsTheTail() throws Exception {
+    // The shell prints "tailing the log ..." from `connected`; a Ctrl-C the user (or the tmux
+    // test) sends on seeing it must stop the tail, so the stop action is registered by then.
+    AtomicReference<Runnable> handler = new AtomicReference<>();
+    boolean[] stoppable = {false};
+    long lines =
+        LogTail.follow(
+            server.getLocalPort(),
+            line -> {},
+            () -> {
+              Runnable stop = handler.get();
+              stoppable[0] = stop != null;
+              if (stop != null) {
+                stop.run(); // Ctrl-C at once
+              }
+            },
+            r -> {
+              if (r != null) {
+                handler.set(r);
+              }
+            });
+    assertTrue(stoppable[0], "the stop action was registered before the tail announced itself");
+    assertEquals(0, lines, "stopped before reading any line");
+  }
+
+  @Test
   void theInterruptHandlerStopsTheTailCleanly() throws Exception {
     // The server thread from setUp sends three lines and closes; this test uses its own server
     // that never closes, and interrupts through the registered handler.

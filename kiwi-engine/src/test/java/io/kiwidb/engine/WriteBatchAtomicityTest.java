@@ -264,7 +264,12 @@ class WriteBatchAtomicityTest {
           pool.submit(
               () -> {
                 try {
-                  for (int n = 1; n <= 1500; n++) {
+                  // 1500 batches take well under 0.1 s, so the writer also goes on until the
+                  // readers have read: on a loaded machine their threads may start only after it.
+                  long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                  for (int n = 1;
+                      n <= 1500 || (reads.get() <= 10 && System.nanoTime() < deadline);
+                      n++) {
                     WriteBatch batch = new WriteBatch();
                     for (int i = 0; i < 10; i++) {
                       if (n % 7 == 0) {

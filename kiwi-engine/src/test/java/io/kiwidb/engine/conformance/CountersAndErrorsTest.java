@@ -150,17 +150,33 @@ class CountersAndErrorsTest extends EngineFixture {
       "background error: a writer already waiting for the flush pipeline when it fails is told"
           + " so (BackgroundErrorException, not a stall)")
   void aWaitingWriterLearnsOfTheBackgroundError() throws Exception {
-    open(
-        Map.of(
-            "max_memtable_entries", 1, "immutable_queue_max_len", 1, "backpressure_timeout", 0.5));
+    // backpressure_timeout stays at its 60 s default, so the writer can only finish within the
+    // 30 s below by being woken; a short timeout made this depend on how fast a loaded machine
+    // ran the failing flush (a writer that timed out first got a WriteStallException).
+    open(Map.of("max_memtable_entries", 1, "immutable_queue_max_len", 1));
     fs.holdSyncs(ObservedFileSystem.under(sstDir()));
     engine.put(b("a"), b("1")); // frozen; its flush waits in a held sync
     engine.put(b("b"), b("2")); // the active memtable is full and the queue too
-    CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> engine.put(b("c"), b("3")));
-    Thread.sleep(100);
+    CompletableFuture<Void> waiting = new CompletableFuture<>();
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                engine.put(b("c"), b("3"));
+                waiting.complete(null);
+              } catch (Throwable t) {
+                waiting.completeExceptionally(t);
+              }
+            },
+            "waiting-writer");
+    writer.setDaemon(true);
+    writer.start();
+    // Its only timed wait is the one for room in the immutable queue.
+    await("the writer to wait for room", () -> writer.getState() == Thread.State.TIMED_WAITING);
     fs.failWrites(ObservedFileSystem.under(sstDir()));
     fs.releaseSyncs(); // the held flush now fails
-    ExecutionException e = assertThrows(ExecutionException.class, waiting::get);
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> waiting.get(30, TimeUnit.SECONDS));
     assertInstanceOf(BackgroundErrorException.class, e.getCause());
     assertTrue(e.getCause().getMessage().contains("injected failure"), e.getCause().getMessage());
   }

@@ -18,7 +18,7 @@ final class LogClient implements AutoCloseable {
 
   LogClient(int port) throws IOException {
     socket = new Socket(InetAddress.getLoopbackAddress(), port);
-    socket.setSoTimeout(10_000); // a hang guard, not a performance bound
+    socket.setSoTimeout(60_000); // a hang guard, not a performance bound
     in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
   }
 
@@ -53,9 +53,9 @@ final class LogClient implements AutoCloseable {
     socket.close();
   }
 
-  /** Waits (polling) until {@code condition} holds; fails after 10 s so a bug cannot hang. */
+  /** Waits (polling) until {@code condition} holds; fails after 60 s so a bug cannot hang. */
   static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
+    long deadline = System.nanoTime() + 60_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for " + what);

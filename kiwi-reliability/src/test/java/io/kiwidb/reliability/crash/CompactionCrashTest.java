@@ -71,7 +71,7 @@ class CompactionCrashTest {
       }
       int before = engine.stats().l0SstableCount();
       engine.flush();
-      if (!CrashTesting.await(() -> engine.stats().l0SstableCount() > before, 10_000)) {
+      if (!CrashTesting.await(() -> engine.stats().l0SstableCount() > before, 60_000)) {
         fail("the flush of table " + table + " did not finish");
       }
     }
@@ -93,7 +93,7 @@ class CompactionCrashTest {
         load(engine, seed);
         long before = fs.count(Op.ALL);
         engine.updateConfig("l0_compaction_threshold", 2);
-        assertTrue(CrashTesting.await(() -> compacted(engine), 10_000), "dry run compacts");
+        assertTrue(CrashTesting.await(() -> compacted(engine), 60_000), "dry run compacts");
         total = fs.count(Op.ALL) - before;
       }
     }
@@ -117,7 +117,7 @@ class CompactionCrashTest {
       try (StorageEngine reopened = LsmEngine.open(fs, ROOT, null)) {
         check(strategy, k, "after the crash", model, reopened);
         reopened.updateConfig("l0_compaction_threshold", 2);
-        if (!CrashTesting.await(() -> reopened.stats().l0SstableCount() < 2, 10_000)) {
+        if (!CrashTesting.await(() -> reopened.stats().l0SstableCount() < 2, 60_000)) {
           fail(strategy + " k=" + k + ": the reopened store does not compact");
         }
         check(strategy, k, "after compacting the reopened store", model, reopened);

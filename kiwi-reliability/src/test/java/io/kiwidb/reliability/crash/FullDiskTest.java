@@ -129,7 +129,7 @@ class FullDiskTest {
         assertTrue(saysDiskFull(e), "the error must say the disk is full: " + e);
       }
       assertTrue(
-          CrashTesting.await(() -> engine.backgroundError().isPresent(), 10_000),
+          CrashTesting.await(() -> engine.backgroundError().isPresent(), 60_000),
           "the flush must fail");
       assertTrue(saysDiskFull(engine.backgroundError().orElseThrow()));
       writesFailFast(engine);
@@ -142,7 +142,7 @@ class FullDiskTest {
       checkAll("after space came back and a reopen", model, reopened);
       putAll(reopened, model, random, 50);
       reopened.flush();
-      assertTrue(CrashTesting.await(() -> reopened.stats().l0SstableCount() > 0, 10_000));
+      assertTrue(CrashTesting.await(() -> reopened.stats().l0SstableCount() > 0, 60_000));
       checkAll("after the reopened store flushed", model, reopened);
     }
   }
@@ -158,18 +158,18 @@ class FullDiskTest {
         putAll(engine, model, random, 60);
         int before = engine.stats().l0SstableCount();
         engine.flush();
-        assertTrue(CrashTesting.await(() -> engine.stats().l0SstableCount() > before, 10_000));
+        assertTrue(CrashTesting.await(() -> engine.stats().l0SstableCount() > before, 60_000));
       }
       // The flush pipeline deletes a flushed memtable's WAL segment after installing its table;
       // that delete gives space back, so it must be done before the disk is made (nearly) full.
       assertTrue(
-          CrashTesting.await(() -> walSegments(fs) == 1, 10_000),
+          CrashTesting.await(() -> walSegments(fs) == 1, 60_000),
           () -> "flushed WAL segments must be deleted: " + walList(fs));
       // Room for the config rewrite that lets compaction start (about 1.2 KB), not for its output.
       fs.setSpaceLeft(4096);
       engine.updateConfig("l0_compaction_threshold", 2);
       assertTrue(
-          CrashTesting.await(() -> engine.backgroundError().isPresent(), 10_000),
+          CrashTesting.await(() -> engine.backgroundError().isPresent(), 60_000),
           "the compaction must fail");
       assertTrue(saysDiskFull(engine.backgroundError().orElseThrow()));
       assertEquals(0, engine.stats().counters().compactions());
@@ -182,7 +182,7 @@ class FullDiskTest {
     try (StorageEngine reopened = LsmEngine.open(fs, ROOT, null)) {
       checkAll("after space came back and a reopen", model, reopened);
       assertTrue(
-          CrashTesting.await(() -> reopened.stats().l0SstableCount() < 2, 10_000),
+          CrashTesting.await(() -> reopened.stats().l0SstableCount() < 2, 60_000),
           "the reopened store compacts");
       checkAll("after the reopened store compacted", model, reopened);
     }

@@ -23,6 +23,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -189,7 +190,12 @@ class VersionRefCountTest {
     }
     started.await();
     List<TableMeta> l0 = new ArrayList<>();
-    for (int i = 0; i < edits; i++) {
+    // The edits take some 50 ms, so they go on until a reader has checked a pinned file: on a
+    // loaded machine the readers may get the processor only after the last edit.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (int i = 0;
+        i < edits || (checks.get() == 0 && errors.isEmpty() && System.nanoTime() < deadline);
+        i++) {
       VersionEdit e = new VersionEdit();
       if (l0.size() >= 3) {
         l0.forEach(e::deleteFile);
