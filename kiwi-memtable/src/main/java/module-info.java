@@ -1,6 +1,6 @@
 /**
- * Memtables: a single-writer lock-free-reader skip list laid out in byte-array chunks ({@code
- * arena}, the default), the same list with a Java object per node ({@code skiplist}) and a
+ * Memtables: a single-writer lock-free-reader skip list with a Java object per node ({@code
+ * skiplist}, the default), the same list laid out in {@code long[]} chunks ({@code arena}) and a
  * persistent red-black tree ({@code redblack}), found through {@code provides}; and {@code
  * MemTableSet}, the engine's active memtable plus flush queue, exported to the engine only.
  */
