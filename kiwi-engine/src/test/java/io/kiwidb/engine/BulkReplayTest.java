@@ -146,4 +146,9 @@ class BulkReplayTest {
   void replayIntoSmallRedBlackTrees(SeededRandom random) {
     replayIntoSmallMemtables(random, "redblack");
   }
+
+  @Test
+  void replayIntoSmallArenas(SeededRandom random) {
+    replayIntoSmallMemtables(random, "arena");
+  }
 }
