@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kiwidb.api.spi.MemTableFactory;
 import io.kiwidb.api.spi.NamedProviders;
+import io.kiwidb.memtable.arena.ArenaSkipListMemTableFactory;
 import io.kiwidb.testkit.ModuleDescriptors;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +31,14 @@ class MemtableModuleTest {
     assertEquals(
         Set.of("skiplist", "arena", "redblack"),
         NamedProviders.all(MemTableFactory.class).keySet());
+  }
+
+  @Test
+  void onlyTheArenaCapsTheMemtableSize() {
+    Map<String, MemTableFactory> all = NamedProviders.all(MemTableFactory.class);
+    assertEquals(1L << 30, all.get("arena").maxMemTableSizeBytes(), "1024 MiB");
+    assertEquals(1L << 30, ArenaSkipListMemTableFactory.MAX_MEMTABLE_SIZE_BYTES);
+    assertEquals(Long.MAX_VALUE, all.get("skiplist").maxMemTableSizeBytes());
+    assertEquals(Long.MAX_VALUE, all.get("redblack").maxMemTableSizeBytes());
   }
 }
