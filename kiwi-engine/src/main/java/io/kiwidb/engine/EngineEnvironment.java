@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>Open order: (1) lock the data directory, so a second engine fails before touching anything;
  * (2) load or create the config, so a bad file fails with the file untouched; (3) start logging
  * (its broadcast keys come from the config) and log {@code Startup started} and {@code Config
- * loaded}; (4) check that every configured implementation is installed and register that check for
- * later updates; (5) build the injector from {@link EngineModule} plus the storage core's modules.
- * If any step throws, everything already opened is closed again (logging, then the lock) and the
- * exception propagates, so a failed open leaves no lock held, no appender attached and no server
- * running.
+ * loaded}; (4) check that every configured implementation is installed and that the memtable can
+ * hold {@code max_memtable_size_mb}, and register those checks for later updates; (5) build the
+ * injector from {@link EngineModule} plus the storage core's modules. If any step throws,
+ * everything already opened is closed again (logging, then the lock) and the exception propagates,
+ * so a failed open leaves no lock held, no appender attached and no server running.
  *
  * <p>Close order: the engine shuts its storage core down first, then closes this: logging last but
  * one (so shutdown lines are still written and streamed), then the lock.
@@ -63,8 +63,9 @@ public final class EngineEnvironment implements AutoCloseable {
    * @param catalog the installed implementations ({@link SpiCatalog#installed()} in production)
    * @param coreModules the storage core's Guice modules, installed next to {@link EngineModule}
    * @throws KiwiException if the directory is locked by another engine
-   * @throws InvalidConfigException if the config is malformed, holds a bad value or names an
-   *     implementation that is not installed
+   * @throws InvalidConfigException if the config is malformed, holds a bad value, names an
+   *     implementation that is not installed or sets a {@code max_memtable_size_mb} larger than the
+   *     memtable implementation can hold
    */
   public static EngineEnvironment open(
       FileSystem fs, Path dataRoot, Path configPath, SpiCatalog catalog, Module... coreModules) {
@@ -94,7 +95,7 @@ public final class EngineEnvironment implements AutoCloseable {
                     .addKeyValue("config", store.current().asMap())
                     .log("Config loaded");
                 catalog.check(store.current());
-                store.addValidator(catalog.validator());
+                store.addValidator(catalog.validator(store.effective()));
                 Module[] modules = new Module[coreModules.length + 1];
                 modules[0] = new EngineModule(dir, store, logging, catalog);
                 System.arraycopy(coreModules, 0, modules, 1, coreModules.length);

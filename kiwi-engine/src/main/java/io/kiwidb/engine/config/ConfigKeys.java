@@ -40,7 +40,8 @@ public final class ConfigKeys {
           .range(0.001, 65536.0)
           .reference(64)
           .live(
-              "freeze the active memtable once its estimated size reaches this (fractions allowed)");
+              "freeze the active memtable once its estimated size reaches this (fractions allowed);"
+                  + " memtable_impl = arena holds at most 1024");
   public static final ConfigKey MAX_MEMTABLE_ENTRIES =
       integer("max_memtable_entries", 0, "entries")
           .range(0, MAX_INT)

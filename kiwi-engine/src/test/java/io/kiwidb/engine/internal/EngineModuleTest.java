@@ -115,7 +115,7 @@ class EngineModuleTest {
     EngineModule m = module("/db", Map.of(), CATALOG);
     Injector injector = EngineInjector.create(m);
     ConfigStore store = injector.getInstance(ConfigStore.class);
-    store.addValidator(CATALOG.validator());
+    store.addValidator(CATALOG.validator(store.effective()));
     InvalidConfigException e =
         assertThrows(InvalidConfigException.class, () -> store.update("filter_policy", "ribbon"));
     assertEquals(
