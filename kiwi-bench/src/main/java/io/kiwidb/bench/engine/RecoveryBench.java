@@ -28,8 +28,10 @@ import java.util.SplittableRandom;
  *
  * <p>Run: {@code mvn -q -o package -DskipTests -pl kiwi-bench -am}, then {@code java -Xmx2g -cp
  * "kiwi-bench/target/kiwi-bench.jar:kiwi-bench/target/lib/*" io.kiwidb.bench.engine.RecoveryBench
- * [sizes in MiB, comma-separated; default 16,64,256,512] [dir] [reopen memtable MiB; default
- * 4096]}. The first size doubles as JIT warm-up for the reopen path.
+ * [sizes in MiB, comma-separated; default 16,64,256,512] [dir] [reopen memtable MiB; default 4096]
+ * [reopen memtable_impl; default the engine's]}. The first size doubles as JIT warm-up for the
+ * reopen path. The writer always uses a 4096 MiB {@code skiplist} memtable, the one kind that holds
+ * the largest WAL in one memtable; the WAL it leaves does not depend on the kind.
  */
 public final class RecoveryBench {
   private static final int MEMTABLE_MB = 4096;
@@ -69,7 +71,11 @@ public final class RecoveryBench {
     // one memtable; a smaller one (e.g. 64, the default config) makes replay freeze a memtable
     // every that many MiB, which the flush pipeline writes out after open returns.
     int reopenMb = args.length > 2 ? Integer.parseInt(args[2]) : MEMTABLE_MB;
-    System.out.println("reopen with max_memtable_size_mb = " + reopenMb);
+    String reopenImpl = args.length > 3 ? args[3] : null;
+    System.out.println(
+        "reopen with max_memtable_size_mb = "
+            + reopenMb
+            + (reopenImpl == null ? "" : ", memtable_impl = " + reopenImpl));
     System.out.println(
         "| WAL MiB | entries (last seq) | open s (wall) | MB/s (wall) | open s (CPU, opening"
             + " thread) | MB/s (CPU) | keys in memtable | writer puts/s |");
@@ -80,7 +86,8 @@ public final class RecoveryBench {
       Workload.deleteTree(root);
       double writerRate = crashAfterWriting(root, target);
       long walBytes = Workload.bytesUnder(root.resolve("wal"), "");
-      Files.writeString(root.resolve("config.json"), config(reopenMb), StandardCharsets.UTF_8);
+      Files.writeString(
+          root.resolve("config.json"), config(reopenMb, reopenImpl), StandardCharsets.UTF_8);
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       long cpuStart = threads.getCurrentThreadCpuTime();
       long start = System.nanoTime();
@@ -137,9 +144,10 @@ public final class RecoveryBench {
     throw new IllegalStateException("writer exited with " + child.waitFor() + " before READY");
   }
 
-  private static String config(int memtableMb) {
+  private static String config(int memtableMb, String memtableImpl) {
     return "{\n  \"max_memtable_size_mb\": "
         + memtableMb
+        + (memtableImpl == null ? "" : ",\n  \"memtable_impl\": \"" + memtableImpl + "\"")
         + ",\n  \"wal_sync_mode\": \"none\",\n  \"log_broadcast_enabled\": false\n}\n";
   }
 
@@ -147,7 +155,7 @@ public final class RecoveryBench {
   private static void writeUntil(Path root, long targetBytes) throws Exception {
     Files.createDirectories(root);
     Path config = root.resolve("config.json");
-    Files.writeString(config, config(MEMTABLE_MB), StandardCharsets.UTF_8);
+    Files.writeString(config, config(MEMTABLE_MB, "skiplist"), StandardCharsets.UTF_8);
     LsmEngine db = LsmEngine.open(root, config);
     SplittableRandom r = new SplittableRandom(0xC0FFEEL);
     Path wal = root.resolve("wal");

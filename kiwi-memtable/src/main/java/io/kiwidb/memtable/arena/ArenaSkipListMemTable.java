@@ -15,46 +15,61 @@ import java.util.Arrays;
 import java.util.NoSuchElementException;
 
 /**
- * A skip list whose nodes live in large {@code long[]} chunks (an arena), written by one thread and
- * read by any number of threads without locks. The list discipline is {@code skiplist}'s (LevelDB's
- * {@code skiplist.h}); what differs is where a node lives.
+ * A skip list kept in two arenas of large arrays, written by one thread and read by any number of
+ * threads without locks: an <em>index</em> of {@code int[]} chunks holding each node's links, key
+ * prefix and sequence, and a <em>payload</em> of {@code byte[]} chunks holding the rest of each key
+ * and the value. The list discipline is {@code skiplist}'s (LevelDB's {@code skiplist.h}); what
+ * differs is where a node lives.
  *
- * <p>Why an arena: the object-per-node list spends about 60 bytes of every entry on Java object
- * headers, array headers, padding and references (195.5 bytes retained for a 16-byte key and a
- * 100-byte value). Since the engine freezes a memtable when its retained bytes reach {@code
- * max_memtable_size_mb}, that overhead made every flushed table a quarter smaller than RocksDB's
- * from the same setting, and leveled compaction then ran more L0-to-base merges (docs/memtable.md).
- * Here the same entry costs about 147 bytes, and a 64 MiB memtable is about 70 one-megabyte arrays
- * instead of a million objects, which the garbage collector neither traces nor copies one by one.
+ * <p>Why arenas: the object-per-node list spends about 80 bytes of every entry on object headers,
+ * array headers, padding and references (195.5 bytes retained for a 16-byte key and a 100-byte
+ * value). The engine freezes a memtable when its retained bytes reach {@code max_memtable_size_mb},
+ * so that overhead makes every flushed table smaller, and leveled compaction then runs more
+ * L0-to-base merges for the same data (docs/compaction.md). Here the same entry costs about 135
+ * bytes: 19 bytes of structure beyond the key and value bytes. A 64 MiB memtable is about a hundred
+ * arrays instead of a million objects, which the garbage collector neither traces nor copies one by
+ * one.
  *
- * <p>Why {@code long[]} and not {@code byte[]}: links need acquire and release access, and JDK 22+
- * refuses those modes on a {@code long} view of a {@code byte[]} (a heap byte array's elements are
- * not guaranteed 8-aligned). Elements of a {@code long[]} are, so {@link
- * MethodHandles#arrayElementVarHandle} gives the access on every JDK; key and value bytes are
- * packed into the words big-endian, which also makes comparing 8 key bytes one unsigned {@code
- * long} comparison.
+ * <p>Why two arenas: links need acquire and release access, which {@link
+ * MethodHandles#arrayElementVarHandle} gives on the elements of an {@code int[]} on every JDK,
+ * while JDK 22+ refuses those modes on a view of a {@code byte[]}. Payload bytes need no such
+ * access: they are written before the release store that links their node, so a reader that
+ * acquired the link sees them with plain reads, and {@code System.arraycopy} moves them in and out.
+ * Links are 32-bit pointers, so a tower costs 4 bytes per level; the first 8 key bytes sit in the
+ * index node so that a search step compares them without touching the payload.
  *
- * <p>Node layout, at an arena pointer {@code p} (chunk index in the high 32 bits, word index in the
- * low 32): the tower of links sits just before {@code p}, level {@code i} at word {@code p - 1 -
- * i}, each an arena pointer (0 = none); word {@code p} holds {@code seq << 8 | height}; word {@code
- * p + 1} the key length (high 32 bits) and the value length plus one (low 32 bits, 0 = tombstone);
- * from word {@code p + 2} the key bytes and then the value bytes, 8 to a word, the first byte in
- * the most significant position, the last word zero-padded. A search step compares word {@code p +
- * 2} (the key's first 8 bytes) with the target's, and reads further words only when those are
- * equal.
+ * <p><b>Index node</b> at pointer {@code p} (chunk {@code p >>> 18}, element {@code p & 0x3ffff}):
+ * the tower of links just before it, level {@code i} at element {@code p - 1 - i}, each a node
+ * pointer (0 = none); then {@code p + 0..1} the key's first 8 bytes as an unsigned big-endian
+ * number, zero-padded (high int first); {@code p + 2..3} {@code seq << 8 | height} (high int
+ * first); {@code p + 4} the payload pointer. A node of height {@code h} is {@code h + 5} ints.
+ *
+ * <p><b>Payload record</b>: the key length and then the value length plus one (0 = tombstone), each
+ * an unsigned LEB128 varint; the key bytes after the first 8; the value bytes. A payload pointer
+ * {@code q >= 0} is chunk {@code q >>> 20}, offset {@code q & 0xfffff}; a record larger than an
+ * eighth of a chunk gets an array of its own, and {@code q = ~i} for its slot {@code i} in the
+ * large-record table. With 16-byte keys and 100-byte values a record is 110 bytes.
  *
  * <p>Chunks start at 8 KiB, so tiny memtables stay tiny, and double up to just under 1 MiB (sized
  * so that, where G1 treats it as humongous, a chunk and its header fill exactly one 1 MiB region).
- * A node larger than an eighth of a chunk gets a chunk of its own. {@link #sizeBytes} charges each
- * node its bytes (and a dedicated chunk its array); the unused tail of the current chunk (under 1
- * MiB) and the few bytes left at the end of each full chunk are not charged.
+ * {@link #sizeBytes} charges each node its ints, each record its bytes (a large one its array), and
+ * chunk-table growth; the unused tail of each index and payload chunk (under 1/8 of it, or the
+ * current chunk's rest) is not charged.
+ *
+ * <p><b>Reach of 32-bit pointers.</b> Payload pointers reach 2048 chunks (2 GiB); past them,
+ * records go on in arrays of their own, so the payload never refuses an entry. Index pointers reach
+ * 8192 chunks, 8 GiB of nodes, which only a memtable of more than 8 GiB fills (a node is at most
+ * its entry's charge). The engine freezes an arena memtable at {@code max_memtable_size_mb}, which
+ * it keeps at or below {@link ArenaSkipListMemTableFactory#MAX_MEMTABLE_SIZE_BYTES} (1 GiB),
+ * leaving 7 GiB for the batches that land after that and before the freeze. Past the index's reach
+ * {@link #add} throws {@link IllegalStateException} and links nothing.
  *
  * <p>Thread safety: {@link #add} and {@link #addSorted} must be called by one thread at a time, and
  * successive callers must be ordered by a happens-before edge (the engine's write lock). Reads may
- * run on any thread at any time. A node's words, and the chunk table entry of a new chunk, are
- * written before a release store of a link makes the node reachable; readers load links with
- * acquire and read the chunk table afresh after each such load, so they see the node whole. Nodes
- * are never removed or moved.
+ * run on any thread at any time. A node's index ints and payload bytes, and a new chunk's slot in a
+ * chunk table, are written before a release store of a link makes the node reachable; the chunk
+ * tables themselves are published with release stores and read with acquire loads, so a reader that
+ * sees a grown table sees every slot copied into it. Nodes are never removed or moved.
  *
  * <p>Invariants: at every level the list is sorted by {@link KeyOrder#compareInternal} with no two
  * nodes equal; a node reachable at level {@code i > 0} is reachable at level {@code i - 1}; {@code
@@ -64,58 +79,69 @@ final class ArenaSkipListMemTable implements MemTable {
   static final int MAX_HEIGHT = TowerHeights.MAX_HEIGHT;
 
   /** 8 KiB. */
-  static final int FIRST_CHUNK_WORDS = 1 << 10;
+  static final int FIRST_CHUNK_BYTES = 8 << 10;
 
-  /** 1 MiB less room for an array header, so a humongous chunk fits one 1 MiB G1 region. */
-  static final int CHUNK_WORDS = (1 << 17) - 8;
+  /** 1 MiB less a 16-byte array header, so a humongous chunk fits one 1 MiB G1 region. */
+  static final int CHUNK_BYTES = (1 << 20) - 16;
 
-  /** Nodes whose body is above this get a dedicated chunk instead of wasting a shared tail. */
-  static final int DEDICATED_BODY_WORDS = CHUNK_WORDS / 8;
+  private static final int INDEX_SHIFT = 18;
+  private static final int INDEX_MASK = (1 << INDEX_SHIFT) - 1;
+  static final int MAX_INDEX_CHUNKS = 1 << (31 - INDEX_SHIFT);
 
-  private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final int PAYLOAD_SHIFT = 20;
+  private static final int PAYLOAD_MASK = (1 << PAYLOAD_SHIFT) - 1;
+  static final int MAX_PAYLOAD_CHUNKS = 1 << (31 - PAYLOAD_SHIFT);
+
+  /** Int offsets from a node's pointer. */
+  private static final int PREFIX = 0;
+
+  private static final int TAG = 2;
+  private static final int PAYLOAD = 4;
+  private static final int NODE_INTS = 5;
+
+  private static final VarHandle INT = MethodHandles.arrayElementVarHandle(int[].class);
   private static final VarHandle LONG_BE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-  /** Word offsets from a node's pointer. */
-  private static final int TAG = 0;
-
-  private static final int LENGTHS = 1;
-  private static final int STREAM = 2;
-
   private static final HeapLayout LAYOUT = HeapLayout.CURRENT;
 
-  /** This object, the writer's splice array, the initial chunk table and the head node. */
-  private static final long FIXED_BYTES =
-      LAYOUT.instance(2, 5, 5, 0)
-          + LAYOUT.referenceArray(16)
-          + LAYOUT.byteArray(8 * MAX_HEIGHT)
-          + 8L * (MAX_HEIGHT + bodyWords(0, null));
-
-  /** 8 x the expected height with p = 1/4, the link bytes an entry costs on average. */
-  private static final long EXPECTED_LINK_BYTES = Math.round(TowerHeights.expected(h -> 8L * h));
+  /** 4 x the expected height with p = 1/4: the link bytes an entry costs on average. */
+  private static final long EXPECTED_LINK_BYTES = Math.round(TowerHeights.expected(h -> 4L * h));
 
   private static final VarHandle MAX_HEIGHT_VH;
   private static final VarHandle COUNT;
   private static final VarHandle SIZE;
+  private static final VarHandle INDEX_TABLE;
+  private static final VarHandle PAYLOAD_TABLE;
+  private static final VarHandle LARGE_TABLE;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
-      MAX_HEIGHT_VH = l.findVarHandle(ArenaSkipListMemTable.class, "maxHeight", int.class);
-      COUNT = l.findVarHandle(ArenaSkipListMemTable.class, "count", long.class);
-      SIZE = l.findVarHandle(ArenaSkipListMemTable.class, "size", long.class);
+      Class<ArenaSkipListMemTable> c = ArenaSkipListMemTable.class;
+      MAX_HEIGHT_VH = l.findVarHandle(c, "maxHeight", int.class);
+      COUNT = l.findVarHandle(c, "count", long.class);
+      SIZE = l.findVarHandle(c, "size", long.class);
+      INDEX_TABLE = l.findVarHandle(c, "index", int[][].class);
+      PAYLOAD_TABLE = l.findVarHandle(c, "payload", byte[][].class);
+      LARGE_TABLE = l.findVarHandle(c, "large", byte[][].class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  /**
-   * Chunk table. Written only by the writer, and only before a release store publishes a node in a
-   * new chunk; readers read it after the acquire load that gave them the pointer.
-   */
-  private long[][] chunks;
+  // Chunk tables: replaced (grown) only by the writer, with release stores; readers load them with
+  // acquire after the acquire load that gave them a pointer.
+  @SuppressWarnings("unused")
+  private int[][] index;
 
-  private final long head;
+  @SuppressWarnings("unused")
+  private byte[][] payload;
+
+  @SuppressWarnings("unused")
+  private byte[][] large;
+
+  private final int head;
 
   // Written by the writer with release stores, read by readers with acquire/opaque loads.
   @SuppressWarnings("unused")
@@ -125,18 +151,25 @@ final class ArenaSkipListMemTable implements MemTable {
   private long count;
 
   @SuppressWarnings("unused")
-  private long size = FIXED_BYTES;
+  private long size;
 
   // Writer-only state.
-  private final long[] splice = new long[MAX_HEIGHT];
-  private int chunkCount;
-  private int current; // index of the chunk being filled
-  private int position; // next free word in it
-  private int nextChunkWords;
-  private final int maxChunkWords;
+  private final int[] splice = new int[MAX_HEIGHT];
   private final TowerHeights heights;
+  private final int maxIndexInts;
+  private final int maxPayloadBytes;
+  private final int largeRecordBytes;
+  private int indexCount;
+  private int indexCurrent;
+  private int indexPosition;
+  private int nextIndexInts;
+  private int payloadCount;
+  private int payloadCurrent;
+  private int payloadPosition;
+  private int nextPayloadBytes;
+  private int largeCount;
 
-  /** Bytes charged so far by {@link #allocate}; the writer turns differences into {@code size}. */
+  /** Bytes charged so far; the writer turns differences into {@code size}. */
   private long charged;
 
   /** Creates an empty memtable. */
@@ -146,21 +179,41 @@ final class ArenaSkipListMemTable implements MemTable {
 
   /** Creates an empty memtable whose node heights come from {@code seed} (for tests). */
   ArenaSkipListMemTable(long seed) {
-    this(seed, FIRST_CHUNK_WORDS, CHUNK_WORDS, 16);
+    this(seed, FIRST_CHUNK_BYTES, CHUNK_BYTES, 16);
   }
 
   /**
-   * For tests: chunks of {@code firstChunkWords} doubling up to {@code maxChunkWords}, and a chunk
-   * table of {@code tableSlots} to start with. Tiny values make nearly every node open a new chunk
-   * and the table grow often, so that concurrency tests interleave readers with both.
+   * For tests: chunks of {@code firstChunkBytes} doubling up to {@code maxChunkBytes} (both
+   * arenas), records above an eighth of that in arrays of their own, and chunk tables of {@code
+   * tableSlots} to start with. Tiny values make nearly every node open new chunks and the tables
+   * grow often, so that concurrency tests interleave readers with both.
    */
-  ArenaSkipListMemTable(long seed, int firstChunkWords, int maxChunkWords, int tableSlots) {
+  ArenaSkipListMemTable(long seed, int firstChunkBytes, int maxChunkBytes, int tableSlots) {
+    if (firstChunkBytes < 8 || maxChunkBytes < firstChunkBytes || maxChunkBytes > CHUNK_BYTES) {
+      throw new IllegalArgumentException(
+          "chunk sizes " + firstChunkBytes + ".." + maxChunkBytes + " outside 8.." + CHUNK_BYTES);
+    }
     this.heights = new TowerHeights(seed);
-    this.chunks = new long[tableSlots][];
-    this.maxChunkWords = maxChunkWords;
-    this.nextChunkWords = Math.min(maxChunkWords, 2 * firstChunkWords);
-    current = newChunk(Math.max(firstChunkWords, MAX_HEIGHT + bodyWords(0, null)));
+    this.maxIndexInts = maxChunkBytes / 4;
+    this.maxPayloadBytes = maxChunkBytes;
+    this.largeRecordBytes = maxChunkBytes / 8;
+    int[][] indexTable = new int[tableSlots][];
+    byte[][] payloadTable = new byte[tableSlots][];
+    INDEX_TABLE.setRelease(this, indexTable);
+    PAYLOAD_TABLE.setRelease(this, payloadTable);
+    LARGE_TABLE.setRelease(this, new byte[0][]);
+    indexCurrent = newIndexChunk(Math.max(firstChunkBytes / 4, MAX_HEIGHT + NODE_INTS));
+    nextIndexInts = Math.min(maxIndexInts, firstChunkBytes / 2);
+    payloadCurrent = newPayloadChunk(firstChunkBytes);
+    nextPayloadBytes = Math.min(maxPayloadBytes, firstChunkBytes * 2);
     this.head = writeNode(new byte[0], 0, null, MAX_HEIGHT);
+    // This object, the splice, the three tables and the head node (charged by writeNode).
+    long fixed =
+        LAYOUT.instance(5, 3, 14, 0)
+            + LAYOUT.byteArray(4 * MAX_HEIGHT)
+            + 2 * LAYOUT.referenceArray(tableSlots)
+            + LAYOUT.referenceArray(0);
+    SIZE.setRelease(this, fixed + charged);
   }
 
   @Override
@@ -174,12 +227,16 @@ final class ArenaSkipListMemTable implements MemTable {
     }
     checkKeyLength(key);
     KeyOrder.checkSequence(seq);
-    long[] prev = splice;
-    long found = findGreaterOrEqual(key, seq, prev);
+    int[] prev = splice;
+    int found = findGreaterOrEqual(key, seq, prev);
     if (found != 0 && seqOf(found) == seq && keyEquals(found, key)) {
       throw new IllegalArgumentException("sequence " + seq + " is already in this memtable");
     }
     int height = heights.next();
+    long before = charged;
+    // Allocates before anything is linked: if an arena is full, nothing has changed but the
+    // charge for a record no node points to.
+    int node = writeNode(key, seq, value, height);
     int top = (int) MAX_HEIGHT_VH.getOpaque(this);
     if (height > top) {
       for (int i = top; i < height; i++) {
@@ -189,11 +246,9 @@ final class ArenaSkipListMemTable implements MemTable {
       // drops a level; nothing to order.
       MAX_HEIGHT_VH.setOpaque(this, height);
     }
-    long before = charged;
-    long node = writeNode(key, seq, value, height);
     // The node is private until the release stores below, so its own links are plain writes.
     for (int i = 0; i < height; i++) {
-      initLink(node, i, linkPlain(prev[i], i));
+      setLinkPlain(node, i, linkPlain(prev[i], i));
     }
     for (int i = 0; i < height; i++) {
       publishLink(prev[i], i, node);
@@ -221,23 +276,34 @@ final class ArenaSkipListMemTable implements MemTable {
     if (count == 0) {
       return;
     }
-    long[] first = new long[MAX_HEIGHT];
-    long[] last = new long[MAX_HEIGHT];
-    int top = 1;
+    int[] bySequence = sequenceOrder(seqs, count);
+    // Records first, in sequence order: recovery decoded the entries, and allocated their arrays,
+    // in log order, which is sequence order. Copying them in key order instead would read each
+    // key and value array at a random place in the heap; in sequence order the reads stream.
+    int[] records = new int[count];
+    long[] prefixes = new long[count];
     long bytes = 0;
+    for (int k = 0; k < count; k++) {
+      int i = bySequence == null ? k : bySequence[k];
+      records[i] = writeRecord(keys[i], values[i]);
+      prefixes[i] = prefix(keys[i]);
+      bytes += sortedEntryBytes(keys[i], values[i]);
+    }
+    int[] first = new int[MAX_HEIGHT];
+    int[] last = new int[MAX_HEIGHT];
+    int top = 1;
     for (int i = 0; i < count; i++) {
       int height = TowerHeights.forPosition(i);
-      long node = writeNode(keys[i], seqs[i], values[i], height);
+      int node = writeIndexNode(prefixes[i], seqs[i], records[i], height);
       for (int level = 0; level < height; level++) {
         if (last[level] == 0) {
           first[level] = node;
         } else {
-          initLink(last[level], level, node);
+          setLinkPlain(last[level], level, node);
         }
         last[level] = node;
       }
       top = Math.max(top, height);
-      bytes += sortedEntryBytes(keys[i], values[i]);
     }
     for (int level = 0; level < top; level++) {
       publishLink(head, level, first[level]);
@@ -248,20 +314,55 @@ final class ArenaSkipListMemTable implements MemTable {
   }
 
   /**
-   * The node's bytes at the expected height (a bulk-loaded list's heights follow the expected
-   * proportions exactly), rounded: what {@link #add} charges on average for the same entry.
+   * The input positions in ascending sequence order, found by placing each at its sequence's offset
+   * from the smallest (one linear pass, as recovery's sequences are nearly contiguous), or null
+   * when the sequences are too sparse for that to pay or not unique (the memtable contract forbids
+   * that, and a shared slot must not lose an entry), and key order is used as it is.
+   */
+  private static int[] sequenceOrder(long[] seqs, int count) {
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (int i = 0; i < count; i++) {
+      min = Math.min(min, seqs[i]);
+      max = Math.max(max, seqs[i]);
+    }
+    if (max - min >= 2L * count) {
+      return null;
+    }
+    int[] slots = new int[(int) (max - min + 1)]; // position + 1; 0 = no entry at that sequence
+    for (int i = 0; i < count; i++) {
+      int slot = (int) (seqs[i] - min);
+      if (slots[slot] != 0) {
+        return null;
+      }
+      slots[slot] = i + 1;
+    }
+    int[] order = new int[count];
+    int k = 0;
+    for (int slot : slots) {
+      if (slot != 0) {
+        order[k++] = slot - 1;
+      }
+    }
+    return order;
+  }
+
+  /**
+   * The node's ints at the expected height (a bulk-loaded list's heights follow the expected
+   * proportions exactly), rounded, and the record's bytes: what {@link #add} charges on average for
+   * the same entry.
    */
   @Override
   public long sortedEntryBytes(byte[] key, byte[] value) {
-    int body = bodyWords(key.length, value);
-    // Links are whole words, so they add exactly their size to a dedicated chunk's array too.
+    int record = recordBytes(key.length, value);
     return EXPECTED_LINK_BYTES
-        + (body > DEDICATED_BODY_WORDS ? LAYOUT.byteArray(8 * body) : 8L * body);
+        + 4L * NODE_INTS
+        + (record > largeRecordBytes ? LAYOUT.byteArray(record) : record);
   }
 
   @Override
   public InternalEntry get(byte[] key, long readSeq) {
-    long n = findGreaterOrEqual(key, readSeq, null);
+    int n = findGreaterOrEqual(key, readSeq, null);
     if (n != 0 && keyEquals(n, key)) {
       byte[] value = copyValue(n);
       return new InternalEntry(
@@ -285,7 +386,7 @@ final class ArenaSkipListMemTable implements MemTable {
     return (long) SIZE.getAcquire(this);
   }
 
-  // ---- the arena (writer only) ------------------------------------------------------------------
+  // ---- writing (writer only) --------------------------------------------------------------------
 
   private static void checkKeyLength(byte[] key) {
     if (key.length > Limits.MAX_KEY_BYTES) {
@@ -294,201 +395,300 @@ final class ArenaSkipListMemTable implements MemTable {
     }
   }
 
-  /** Tag, lengths, and key and value bytes 8 to a word (at least one): a node without links. */
-  private static int bodyWords(int keyLength, byte[] value) {
-    long bytes = (long) keyLength + (value == null ? 0 : value.length);
-    return STREAM + (int) Math.max(1, (bytes + 7) >>> 3);
+  /** The payload record's size: two varints, the key after its first 8 bytes, the value. */
+  private static int recordBytes(int keyLength, byte[] value) {
+    int valueField = value == null ? 0 : value.length + 1;
+    return varintBytes(keyLength)
+        + varintBytes(valueField)
+        + Math.max(0, keyLength - 8)
+        + (value == null ? 0 : value.length);
   }
 
-  /** Writes a node and returns its pointer; its links are left 0. */
-  private long writeNode(byte[] key, long seq, byte[] value, int height) {
-    long start = allocate(height, bodyWords(key.length, value));
-    long[] c = chunks[(int) (start >>> 32)];
-    int p = (int) start + height;
-    c[p + TAG] = seq << 8 | height;
-    c[p + LENGTHS] = (long) key.length << 32 | (value == null ? 0 : value.length + 1L);
-    putBytes(c, p + STREAM, 0, key);
-    if (value != null) {
-      putBytes(c, p + STREAM, key.length, value);
-    }
+  /** Writes a node and its record, and returns the node's pointer; its links are left 0. */
+  private int writeNode(byte[] key, long seq, byte[] value, int height) {
+    int record = writeRecord(key, value);
+    return writeIndexNode(prefix(key), seq, record, height);
+  }
+
+  /** Writes an index node for a written record and returns its pointer; its links are left 0. */
+  private int writeIndexNode(long prefix, long seq, int record, int height) {
+    int start = allocateIndex(height + NODE_INTS);
+    int[] c = indexTable()[start >>> INDEX_SHIFT];
+    int p = (start & INDEX_MASK) + height;
+    c[p + PREFIX] = (int) (prefix >>> 32);
+    c[p + PREFIX + 1] = (int) prefix;
+    long tag = seq << 8 | height;
+    c[p + TAG] = (int) (tag >>> 32);
+    c[p + TAG + 1] = (int) tag;
+    c[p + PAYLOAD] = record;
     return start + height;
   }
 
-  /**
-   * Reserves {@code links + body} words and charges them. A node whose body is over {@link
-   * #DEDICATED_BODY_WORDS} gets a chunk of its own.
-   */
-  private long allocate(int links, int body) {
-    int words = links + body;
-    if (body > DEDICATED_BODY_WORDS) {
-      int index = newChunk(words);
-      charged += LAYOUT.byteArray(8 * words); // a long[]: the same header and padding
-      return (long) index << 32;
+  /** Writes the payload record of an entry and returns its payload pointer. */
+  private int writeRecord(byte[] key, byte[] value) {
+    int bytes = recordBytes(key.length, value);
+    byte[] b;
+    int off;
+    int pointer;
+    boolean fits = payloadPosition + bytes <= payloadTable()[payloadCurrent].length;
+    if (bytes > largeRecordBytes || (!fits && payloadCount == MAX_PAYLOAD_CHUNKS)) {
+      // Past the payload pointers' reach, records go on in arrays of their own: less dense, but
+      // an add must not fail once the engine has logged the write.
+      int slot = newLargeRecord(bytes);
+      b = largeTable()[slot];
+      off = 0;
+      pointer = ~slot;
+    } else {
+      if (!fits) {
+        // A record of up to the large-record threshold may not fit the small early chunks.
+        payloadCurrent = newPayloadChunk(Math.max(nextPayloadBytes, bytes));
+        payloadPosition = 0;
+        nextPayloadBytes = Math.min(maxPayloadBytes, nextPayloadBytes * 2);
+      }
+      b = payloadTable()[payloadCurrent];
+      off = payloadPosition;
+      pointer = payloadCurrent << PAYLOAD_SHIFT | off;
+      payloadPosition += bytes;
+      charged += bytes;
     }
-    if (position + words > chunks[current].length) {
-      // A node of up to a dedicated chunk's threshold may not fit the small early chunks.
-      current = newChunk(Math.max(nextChunkWords, words));
-      position = 0;
-      nextChunkWords = Math.min(maxChunkWords, nextChunkWords * 2);
+    off = putVarint(b, off, key.length);
+    off = putVarint(b, off, value == null ? 0 : value.length + 1);
+    if (key.length > 8) {
+      System.arraycopy(key, 8, b, off, key.length - 8);
+      off += key.length - 8;
     }
-    long start = (long) current << 32 | position;
-    position += words;
-    charged += 8L * words;
+    if (value != null) {
+      System.arraycopy(value, 0, b, off, value.length);
+    }
+    return pointer;
+  }
+
+  /** Reserves {@code ints} index ints, charges them and returns the first one's pointer. */
+  private int allocateIndex(int ints) {
+    if (indexPosition + ints > indexTable()[indexCurrent].length) {
+      // A tall node may not fit the small early chunks of a test's arena.
+      indexCurrent = newIndexChunk(Math.max(nextIndexInts, ints));
+      indexPosition = 0;
+      nextIndexInts = Math.min(maxIndexInts, nextIndexInts * 2);
+    }
+    int start = indexCurrent << INDEX_SHIFT | indexPosition;
+    indexPosition += ints;
+    charged += 4L * ints;
     return start;
   }
 
-  /** Adds a chunk to the table and returns its index. */
-  private int newChunk(int words) {
-    if (chunkCount == chunks.length) {
+  private int newIndexChunk(int ints) {
+    int[][] table = indexTable();
+    if (indexCount == MAX_INDEX_CHUNKS) {
+      throw new IllegalStateException(
+          "arena memtable is full: all "
+              + MAX_INDEX_CHUNKS
+              + " index chunks (8 GiB) are in use, the reach of its 32-bit pointers; freeze it"
+              + " before adding more (the engine freezes at max_memtable_size_mb, at most "
+              + (ArenaSkipListMemTableFactory.MAX_MEMTABLE_SIZE_BYTES >> 20)
+              + " MiB for this kind)");
+    }
+    if (indexCount == table.length) {
       // Readers holding the old table still find every chunk they can have a pointer into.
-      chunks = Arrays.copyOf(chunks, chunkCount * 2);
-      charged += LAYOUT.referenceArray(chunkCount * 2) - LAYOUT.referenceArray(chunkCount);
+      table = Arrays.copyOf(table, Math.min(MAX_INDEX_CHUNKS, indexCount * 2));
+      charged += LAYOUT.referenceArray(table.length) - LAYOUT.referenceArray(indexCount);
     }
-    chunks[chunkCount] = new long[words];
-    return chunkCount++;
+    table[indexCount] = new int[ints];
+    INDEX_TABLE.setRelease(this, table);
+    return indexCount++;
+  }
+
+  private int newPayloadChunk(int bytes) {
+    byte[][] table = payloadTable();
+    if (payloadCount == table.length) {
+      table = Arrays.copyOf(table, Math.min(MAX_PAYLOAD_CHUNKS, payloadCount * 2));
+      charged += LAYOUT.referenceArray(table.length) - LAYOUT.referenceArray(payloadCount);
+    }
+    table[payloadCount] = new byte[bytes];
+    PAYLOAD_TABLE.setRelease(this, table);
+    return payloadCount++;
+  }
+
+  private int newLargeRecord(int bytes) {
+    byte[][] table = largeTable();
+    if (largeCount == table.length) {
+      int slots = Math.max(4, largeCount * 2);
+      table = Arrays.copyOf(table, slots);
+      charged += LAYOUT.referenceArray(slots) - LAYOUT.referenceArray(largeCount);
+    }
+    table[largeCount] = new byte[bytes];
+    charged += LAYOUT.byteArray(bytes);
+    LARGE_TABLE.setRelease(this, table);
+    return largeCount++;
+  }
+
+  private static int varintBytes(int v) {
+    return v < 1 << 7 ? 1 : v < 1 << 14 ? 2 : v < 1 << 21 ? 3 : v < 1 << 28 ? 4 : 5;
+  }
+
+  private static int putVarint(byte[] b, int off, int v) {
+    while ((v & ~0x7f) != 0) {
+      b[off++] = (byte) (v | 0x80);
+      v >>>= 7;
+    }
+    b[off++] = (byte) v;
+    return off;
+  }
+
+  // ---- reading (any thread) ---------------------------------------------------------------------
+
+  private int[][] indexTable() {
+    return (int[][]) INDEX_TABLE.getAcquire(this);
+  }
+
+  private byte[][] payloadTable() {
+    return (byte[][]) PAYLOAD_TABLE.getAcquire(this);
+  }
+
+  private byte[][] largeTable() {
+    return (byte[][]) LARGE_TABLE.getAcquire(this);
+  }
+
+  private int[] chunk(int node) {
+    return indexTable()[node >>> INDEX_SHIFT];
+  }
+
+  private long seqOf(int node) {
+    int[] c = chunk(node);
+    int p = node & INDEX_MASK;
+    return ((long) c[p + TAG] << 32 | (c[p + TAG + 1] & 0xffffffffL)) >>> 8;
+  }
+
+  private int linkAcquire(int node, int level) {
+    return (int) INT.getAcquire(chunk(node), (node & INDEX_MASK) - 1 - level);
+  }
+
+  private int linkPlain(int node, int level) {
+    return chunk(node)[(node & INDEX_MASK) - 1 - level];
+  }
+
+  private void setLinkPlain(int node, int level, int target) {
+    chunk(node)[(node & INDEX_MASK) - 1 - level] = target;
+  }
+
+  private void publishLink(int node, int level, int target) {
+    INT.setRelease(chunk(node), (node & INDEX_MASK) - 1 - level, target);
   }
 
   /**
-   * Writes {@code src} into the byte stream starting at word {@code base}, at byte offset {@code
-   * off}. The words are fresh (zero) or hold only earlier bytes of the stream, so bytes are OR-ed
-   * into a word that already has some.
+   * A node's payload record, parsed: the array and offsets of the key's tail and the value, for
+   * copying an entry out.
    */
-  private static void putBytes(long[] c, int base, int off, byte[] src) {
-    int n = src.length;
-    int shift = (off & 7) << 3;
-    int w = base + (off >>> 3);
-    int i = 0;
-    for (; i + 8 <= n; i += 8, w++) {
-      long x = (long) LONG_BE.get(src, i);
-      if (shift == 0) {
-        c[w] = x;
-      } else {
-        c[w] |= x >>> shift;
-        c[w + 1] = x << (64 - shift);
-      }
+  private final class ParsedRecord {
+    byte[] bytes;
+    int keyLength;
+    int keyTail; // offset of key byte 8
+    int valueField; // value length + 1, 0 = tombstone
+    int valueStart;
+
+    ParsedRecord(int node) {
+      int q = chunk(node)[(node & INDEX_MASK) + PAYLOAD];
+      bytes = recordArray(q);
+      long k = varint(bytes, recordOffset(q));
+      long v = varint(bytes, (int) (k >>> 32));
+      keyLength = (int) k;
+      valueField = (int) v;
+      keyTail = (int) (v >>> 32);
+      valueStart = keyTail + Math.max(0, keyLength - 8);
     }
-    for (; i < n; i++) {
-      int j = off + i;
-      c[base + (j >>> 3)] |= (src[i] & 0xffL) << (56 - ((j & 7) << 3));
-    }
+  }
+
+  private byte[] recordArray(int q) {
+    return q >= 0 ? payloadTable()[q >>> PAYLOAD_SHIFT] : largeTable()[~q];
+  }
+
+  private static int recordOffset(int q) {
+    return q >= 0 ? q & PAYLOAD_MASK : 0;
+  }
+
+  /** Reads a varint at {@code off}: the offset after it in the high 32 bits, the value low. */
+  private static long varint(byte[] b, int off) {
+    int v = 0;
+    int shift = 0;
+    int x;
+    do {
+      x = b[off++];
+      v |= (x & 0x7f) << shift;
+      shift += 7;
+    } while (x < 0);
+    return (long) off << 32 | (v & 0xffffffffL);
+  }
+
+  private static long prefixOf(int[] c, int p) {
+    return (long) c[p + PREFIX] << 32 | (c[p + PREFIX + 1] & 0xffffffffL);
   }
 
   /**
-   * Copies {@code n} bytes of the byte stream at word {@code base}, from byte offset {@code off}.
+   * Compares the key of the node at element {@code p} of index chunk {@code c} with {@code key}
+   * (unsigned bytes, then length); {@code prefix} is {@link #prefix(byte[]) prefix(key)}. Equal
+   * zero-padded prefixes mean the first {@code min(8, shorter length)} bytes are equal, so the
+   * record is read only past them, or for the lengths.
    */
-  private static byte[] getBytes(long[] c, int base, int off, int n) {
-    byte[] out = new byte[n];
-    int shift = (off & 7) << 3;
-    int w = base + (off >>> 3);
-    int i = 0;
-    for (; i + 8 <= n; i += 8, w++) {
-      LONG_BE.set(out, i, shift == 0 ? c[w] : c[w] << shift | c[w + 1] >>> (64 - shift));
-    }
-    for (; i < n; i++) {
-      int j = off + i;
-      out[i] = (byte) (c[base + (j >>> 3)] >>> (56 - ((j & 7) << 3)));
-    }
-    return out;
-  }
-
-  // ---- reading nodes (any thread) ---------------------------------------------------------------
-
-  private long[] chunk(long node) {
-    return chunks[(int) (node >>> 32)];
-  }
-
-  private long seqOf(long node) {
-    return chunk(node)[(int) node + TAG] >>> 8;
-  }
-
-  private long linkAcquire(long node, int level) {
-    return (long) WORD.getAcquire(chunk(node), (int) node - 1 - level);
-  }
-
-  private long linkPlain(long node, int level) {
-    return chunk(node)[(int) node - 1 - level];
-  }
-
-  private void initLink(long node, int level, long target) {
-    chunk(node)[(int) node - 1 - level] = target;
-  }
-
-  private void publishLink(long node, int level, long target) {
-    WORD.setRelease(chunk(node), (int) node - 1 - level, target);
-  }
-
-  private static int keyLength(long[] c, int p) {
-    return (int) (c[p + LENGTHS] >>> 32);
-  }
-
-  /** The node's key word at byte offset {@code off} (a multiple of 8), zero-padded past its end. */
-  private static long keyWord(long[] c, int p, int off, int length) {
-    long w = c[p + STREAM + (off >>> 3)];
-    int left = length - off;
-    return left >= 8 ? w : w & ~(-1L >>> (left << 3));
-  }
-
-  /** {@code key}'s 8 bytes from {@code off} as an unsigned big-endian number, zero-padded. */
-  private static long keyWord(byte[] key, int off) {
-    if (off + 8 <= key.length) {
-      return (long) LONG_BE.get(key, off);
-    }
-    long w = 0;
-    for (int i = 0; i < 8; i++) {
-      w = (w << 8) | (off + i < key.length ? key[off + i] & 0xff : 0);
-    }
-    return w;
-  }
-
-  /**
-   * Compares the key of the node at word {@code p} of chunk {@code c} with {@code key} (unsigned
-   * bytes, then length); {@code prefix} is {@link #prefix(byte[]) prefix(key)}. Zero-padded words
-   * compare like the bytes they hold, and when every word up to the shorter length is equal, the
-   * shorter key is the smaller.
-   */
-  private static int compareKey(long[] c, int p, byte[] key, long prefix) {
-    int length = keyLength(c, p);
-    long first = keyWord(c, p, 0, length);
+  private int compareKey(int[] c, int p, byte[] key, long prefix) {
+    long first = prefixOf(c, p);
     if (first != prefix) {
       return Long.compareUnsigned(first, prefix);
     }
+    int q = c[p + PAYLOAD];
+    byte[] b = recordArray(q);
+    long k = varint(b, recordOffset(q));
+    int length = (int) k;
     int common = Math.min(length, key.length);
-    for (int off = 8; off < common; off += 8) {
-      long a = keyWord(c, p, off, length);
-      long b = keyWord(key, off);
-      if (a != b) {
-        return Long.compareUnsigned(a, b);
+    if (common > 8) {
+      int tail = (int) (varint(b, (int) (k >>> 32)) >>> 32);
+      int i = Arrays.mismatch(b, tail, tail + common - 8, key, 8, common);
+      if (i >= 0) {
+        return Integer.compare(b[tail + i] & 0xff, key[8 + i] & 0xff);
       }
     }
     return Integer.compare(length, key.length);
   }
 
   /** Compares a node with the target in internal order (key ascending, sequence descending). */
-  private static int compare(long[] c, int p, byte[] key, long prefix, long seq) {
+  private int compare(int node, int[] c, byte[] key, long prefix, long seq) {
+    int p = node & INDEX_MASK;
     int r = compareKey(c, p, key, prefix);
-    return r != 0 ? r : Long.compare(seq, c[p + TAG] >>> 8);
+    if (r != 0) {
+      return r;
+    }
+    long tag = (long) c[p + TAG] << 32 | (c[p + TAG + 1] & 0xffffffffL);
+    return Long.compare(seq, tag >>> 8);
   }
 
-  private boolean keyEquals(long node, byte[] key) {
-    return compareKey(chunk(node), (int) node, key, prefix(key)) == 0;
+  private boolean keyEquals(int node, byte[] key) {
+    return compareKey(chunk(node), node & INDEX_MASK, key, prefix(key)) == 0;
   }
 
-  private byte[] copyKey(long node) {
-    long[] c = chunk(node);
-    int p = (int) node;
-    return getBytes(c, p + STREAM, 0, keyLength(c, p));
+  private byte[] copyKey(int node) {
+    ParsedRecord r = new ParsedRecord(node);
+    byte[] out = new byte[r.keyLength];
+    long prefix = prefixOf(chunk(node), node & INDEX_MASK);
+    if (r.keyLength >= 8) {
+      LONG_BE.set(out, 0, prefix);
+      System.arraycopy(r.bytes, r.keyTail, out, 8, r.keyLength - 8);
+    } else {
+      for (int i = 0; i < r.keyLength; i++) {
+        out[i] = (byte) (prefix >>> (56 - 8 * i));
+      }
+    }
+    return out;
   }
 
   /** The value, or null for a tombstone. */
-  private byte[] copyValue(long node) {
-    long[] c = chunk(node);
-    int p = (int) node;
-    int field = (int) c[p + LENGTHS];
-    return field == 0 ? null : getBytes(c, p + STREAM, keyLength(c, p), field - 1);
+  private byte[] copyValue(int node) {
+    ParsedRecord r = new ParsedRecord(node);
+    return r.valueField == 0
+        ? null
+        : Arrays.copyOfRange(r.bytes, r.valueStart, r.valueStart + r.valueField - 1);
   }
 
-  private boolean isTombstone(long node) {
-    return (int) chunk(node)[(int) node + LENGTHS] == 0;
+  private boolean isTombstone(int node) {
+    return new ParsedRecord(node).valueField == 0;
   }
 
   // ---- search -----------------------------------------------------------------------------------
@@ -497,20 +697,20 @@ final class ArenaSkipListMemTable implements MemTable {
    * The first node at or after {@code (key, seq)}, or 0; fills {@code prev[level]} with the last
    * node before it at each level when {@code prev} is given.
    */
-  private long findGreaterOrEqual(byte[] key, long seq, long[] prev) {
+  private int findGreaterOrEqual(byte[] key, long seq, int[] prev) {
     long prefix = prefix(key);
-    long x = head;
-    long[] xc = chunk(x);
+    int x = head;
+    int[] xc = chunk(x);
     int level = (int) MAX_HEIGHT_VH.getOpaque(this) - 1;
     // The node found not before the target at the level above: met again below, it is not
     // compared twice.
-    long knownNotBefore = 0;
+    int knownNotBefore = 0;
     while (true) {
-      long next = (long) WORD.getAcquire(xc, (int) x - 1 - level);
-      long[] nc;
+      int next = (int) INT.getAcquire(xc, (x & INDEX_MASK) - 1 - level);
+      int[] nc;
       if (next != 0
           && next != knownNotBefore
-          && compare(nc = chunk(next), (int) next, key, prefix, seq) < 0) {
+          && compare(next, nc = chunk(next), key, prefix, seq) < 0) {
         x = next;
         xc = nc;
       } else {
@@ -527,16 +727,16 @@ final class ArenaSkipListMemTable implements MemTable {
   }
 
   /** The last node before {@code (key, seq)} (or at it, if {@code orEqual}), or 0. */
-  private long findLessThan(byte[] key, long seq, boolean orEqual) {
+  private int findLessThan(byte[] key, long seq, boolean orEqual) {
     long prefix = prefix(key);
-    long x = head;
-    long[] xc = chunk(x);
+    int x = head;
+    int[] xc = chunk(x);
     int level = (int) MAX_HEIGHT_VH.getOpaque(this) - 1;
     int limit = orEqual ? 1 : 0;
     while (true) {
-      long next = (long) WORD.getAcquire(xc, (int) x - 1 - level);
-      long[] nc;
-      if (next != 0 && compare(nc = chunk(next), (int) next, key, prefix, seq) < limit) {
+      int next = (int) INT.getAcquire(xc, (x & INDEX_MASK) - 1 - level);
+      int[] nc;
+      if (next != 0 && compare(next, nc = chunk(next), key, prefix, seq) < limit) {
         x = next;
         xc = nc;
       } else if (level == 0) {
@@ -547,11 +747,11 @@ final class ArenaSkipListMemTable implements MemTable {
     }
   }
 
-  private long findLast() {
-    long x = head;
+  private int findLast() {
+    int x = head;
     int level = (int) MAX_HEIGHT_VH.getOpaque(this) - 1;
     while (true) {
-      long next = linkAcquire(x, level);
+      int next = linkAcquire(x, level);
       if (next != 0) {
         x = next;
       } else if (level == 0) {
@@ -562,11 +762,16 @@ final class ArenaSkipListMemTable implements MemTable {
     }
   }
 
-  // ---- encoding helpers -------------------------------------------------------------------------
-
   /** The first 8 bytes of a key as an unsigned big-endian number, zero-padded. */
   static long prefix(byte[] key) {
-    return keyWord(key, 0);
+    if (key.length >= 8) {
+      return (long) LONG_BE.get(key, 0);
+    }
+    long w = 0;
+    for (int i = 0; i < 8; i++) {
+      w = (w << 8) | (i < key.length ? key[i] & 0xff : 0);
+    }
+    return w;
   }
 
   /**
@@ -574,20 +779,20 @@ final class ArenaSkipListMemTable implements MemTable {
    * first time they are asked for at a position, and the copies are returned until it moves.
    */
   private final class Cursor implements InternalIterator {
-    private long node;
+    private int node;
     private byte[] key;
     private byte[] value;
     private boolean valueCopied;
 
-    private void moveTo(long n) {
+    private void moveTo(int n) {
       node = n;
       key = null;
       value = null;
       valueCopied = false;
     }
 
-    private long current() {
-      long n = node;
+    private int current() {
+      int n = node;
       if (n == 0) {
         throw new NoSuchElementException("iterator is not positioned at an entry");
       }
@@ -627,7 +832,7 @@ final class ArenaSkipListMemTable implements MemTable {
     @Override
     public void prev() {
       // No back links: a search from the head finds the predecessor in O(log n).
-      long n = current();
+      int n = current();
       moveTo(findLessThan(key(), seqOf(n), false));
     }
 

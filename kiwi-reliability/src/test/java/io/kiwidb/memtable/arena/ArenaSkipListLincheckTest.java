@@ -15,6 +15,6 @@ public class ArenaSkipListLincheckTest extends MemTableLincheckTest {
    * often grows the table, under the readers' feet.
    */
   public ArenaSkipListLincheckTest() {
-    super(new ArenaSkipListMemTable(42, 8, 8, 1));
+    super(new ArenaSkipListMemTable(42, 64, 64, 1));
   }
 }
