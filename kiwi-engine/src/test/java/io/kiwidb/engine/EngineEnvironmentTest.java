@@ -48,7 +48,7 @@ class EngineEnvironmentTest {
   @Test
   void opensEverythingAndClosesInOrder() {
     EngineEnvironment env = EngineEnvironment.open(fs, ROOT, null, catalog());
-    assertEquals("skiplist", env.injector().getInstance(MemTableFactory.class).name());
+    assertEquals("arena", env.injector().getInstance(MemTableFactory.class).name());
     assertEquals(ROOT.resolve("config.json"), env.config().file());
     assertTrue(env.logging().logFile().isEmpty(), "no real files for an in-memory store");
     assertTrue(routerAttached());

@@ -1,8 +1,8 @@
 package io.kiwidb.api.spi;
 
 /**
- * Creates memtables; config key {@code memtable_impl} picks one by {@link #name()} ({@code
- * skiplist} by default, {@code arena} or {@code redblack}).
+ * Creates memtables; config key {@code memtable_impl} picks one by {@link #name()} ({@code arena}
+ * by default, {@code skiplist} or {@code redblack}).
  *
  * <p>Thread safety: implementations must be stateless or thread-safe.
  */

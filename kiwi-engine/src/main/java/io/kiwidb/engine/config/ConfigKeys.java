@@ -117,8 +117,8 @@ public final class ConfigKeys {
 
   // --- kiwi-db's own keys ----------------------------------------------------------------------
   public static final ConfigKey MEMTABLE_IMPL =
-      provider("memtable_impl", "skiplist")
-          .stock("skiplist", "arena", "redblack")
+      provider("memtable_impl", "arena")
+          .stock("arena", "skiplist", "redblack")
           .reopen("memtable implementation (MemTableFactory name)");
   public static final ConfigKey FILTER_POLICY =
       provider("filter_policy", "bloom")

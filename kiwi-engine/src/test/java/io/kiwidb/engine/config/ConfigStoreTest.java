@@ -103,7 +103,7 @@ class ConfigStoreTest {
     assertEquals(256, c.cacheDataEntryLimit());
     assertEquals(64, c.cacheIndexEntryLimit());
     assertEquals(64, c.cacheBloomEntryLimit());
-    assertEquals("skiplist", c.memtableImpl()); // ours, absent from the file: defaults
+    assertEquals("arena", c.memtableImpl()); // ours, absent from the file: defaults
     assertEquals(REFERENCE_CONFIG, read(FILE)); // loading never rewrites
   }
 
@@ -252,7 +252,7 @@ class ConfigStoreTest {
           }
         });
     assertThrows(InvalidConfigException.class, () -> store.update("memtable_impl", "exotic"));
-    assertEquals("skiplist", store.current().memtableImpl());
+    assertEquals("arena", store.current().memtableImpl());
     assertFalse(read(FILE).contains("exotic"));
   }
 
