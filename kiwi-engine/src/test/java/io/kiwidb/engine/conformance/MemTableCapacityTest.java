@@ -104,13 +104,24 @@ class MemTableCapacityTest extends EngineFixture {
   @Test
   @DisplayName("update_config: choosing arena while max_memtable_size_mb is above 1024 is refused")
   void switchingToArenaAboveItsLimitIsRefused() {
-    open(Map.of("max_memtable_size_mb", 2048));
+    open(Map.of("memtable_impl", "skiplist", "max_memtable_size_mb", 2048));
     InvalidConfigException e =
         assertThrows(
             InvalidConfigException.class, () -> engine.updateConfig("memtable_impl", "arena"));
     assertEquals(TOO_LARGE_FOR_ARENA, e.getMessage());
     assertEquals("skiplist", engine.config().get("memtable_impl"));
     reopen(); // the refused name was not persisted
+    assertEquals("skiplist", engine.config().get("memtable_impl"));
+  }
+
+  @Test
+  @DisplayName("open: arena is the default, so a size above 1024 without memtable_impl fails")
+  void theDefaultMemtableIsTheArenaAndItsLimitApplies() throws Exception {
+    writeConfig(Map.of("max_memtable_size_mb", 2048));
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> LsmEngine.open(fs, root, null));
+    assertEquals(TOO_LARGE_FOR_ARENA, e.getMessage());
+    open(Map.of("max_memtable_size_mb", 2048, "memtable_impl", "skiplist"));
     assertEquals("skiplist", engine.config().get("memtable_impl"));
   }
 }
