@@ -478,7 +478,6 @@ final class ArenaSkipListMemTable implements MemTable {
   }
 
   private int newIndexChunk(int ints) {
-    int[][] table = indexTable();
     if (indexCount == MAX_INDEX_CHUNKS) {
       throw new IllegalStateException(
           "arena memtable is full: all "
@@ -488,38 +487,39 @@ final class ArenaSkipListMemTable implements MemTable {
               + (ArenaSkipListMemTableFactory.MAX_MEMTABLE_SIZE_BYTES >> 20)
               + " MiB for this kind)");
     }
-    if (indexCount == table.length) {
-      // Readers holding the old table still find every chunk they can have a pointer into.
-      table = Arrays.copyOf(table, Math.min(MAX_INDEX_CHUNKS, indexCount * 2));
-      charged += LAYOUT.referenceArray(table.length) - LAYOUT.referenceArray(indexCount);
-    }
+    int[][] table = withRoom(indexTable(), indexCount, MAX_INDEX_CHUNKS);
     table[indexCount] = new int[ints];
     INDEX_TABLE.setRelease(this, table);
     return indexCount++;
   }
 
   private int newPayloadChunk(int bytes) {
-    byte[][] table = payloadTable();
-    if (payloadCount == table.length) {
-      table = Arrays.copyOf(table, Math.min(MAX_PAYLOAD_CHUNKS, payloadCount * 2));
-      charged += LAYOUT.referenceArray(table.length) - LAYOUT.referenceArray(payloadCount);
-    }
+    byte[][] table = withRoom(payloadTable(), payloadCount, MAX_PAYLOAD_CHUNKS);
     table[payloadCount] = new byte[bytes];
     PAYLOAD_TABLE.setRelease(this, table);
     return payloadCount++;
   }
 
   private int newLargeRecord(int bytes) {
-    byte[][] table = largeTable();
-    if (largeCount == table.length) {
-      int slots = Math.max(4, largeCount * 2);
-      table = Arrays.copyOf(table, slots);
-      charged += LAYOUT.referenceArray(slots) - LAYOUT.referenceArray(largeCount);
-    }
+    byte[][] table = withRoom(largeTable(), largeCount, Integer.MAX_VALUE - 8);
     table[largeCount] = new byte[bytes];
     charged += LAYOUT.byteArray(bytes);
     LARGE_TABLE.setRelease(this, table);
     return largeCount++;
+  }
+
+  /**
+   * {@code table} when it has a free slot after the {@code used} ones, else a copy with twice the
+   * slots (at least 4, at most {@code limit}), its growth charged. Readers holding the old table
+   * still find every slot they can have a pointer into; the caller publishes the new one.
+   */
+  private <T> T[] withRoom(T[] table, int used, int limit) {
+    if (used < table.length) {
+      return table;
+    }
+    T[] grown = Arrays.copyOf(table, (int) Math.min(limit, Math.max(4L, 2L * used)));
+    charged += LAYOUT.referenceArray(grown.length) - LAYOUT.referenceArray(table.length);
+    return grown;
   }
 
   private static int varintBytes(int v) {
