@@ -415,11 +415,8 @@ final class ArenaSkipListMemTable implements MemTable {
     int start = allocateIndex(height + NODE_INTS);
     int[] c = indexTable()[start >>> INDEX_SHIFT];
     int p = (start & INDEX_MASK) + height;
-    c[p + PREFIX] = (int) (prefix >>> 32);
-    c[p + PREFIX + 1] = (int) prefix;
-    long tag = seq << 8 | height;
-    c[p + TAG] = (int) (tag >>> 32);
-    c[p + TAG + 1] = (int) tag;
+    putLong(c, p + PREFIX, prefix);
+    putLong(c, p + TAG, seq << 8 | height);
     c[p + PAYLOAD] = record;
     return start + height;
   }
@@ -554,9 +551,7 @@ final class ArenaSkipListMemTable implements MemTable {
   }
 
   private long seqOf(int node) {
-    int[] c = chunk(node);
-    int p = node & INDEX_MASK;
-    return ((long) c[p + TAG] << 32 | (c[p + TAG + 1] & 0xffffffffL)) >>> 8;
+    return longAt(chunk(node), (node & INDEX_MASK) + TAG) >>> 8;
   }
 
   private int linkAcquire(int node, int level) {
@@ -619,8 +614,14 @@ final class ArenaSkipListMemTable implements MemTable {
     return (long) off << 32 | (v & 0xffffffffL);
   }
 
-  private static long prefixOf(int[] c, int p) {
-    return (long) c[p + PREFIX] << 32 | (c[p + PREFIX + 1] & 0xffffffffL);
+  /** The long held in ints {@code i} (high half) and {@code i + 1} of an index chunk. */
+  private static long longAt(int[] c, int i) {
+    return (long) c[i] << 32 | (c[i + 1] & 0xffffffffL);
+  }
+
+  private static void putLong(int[] c, int i, long v) {
+    c[i] = (int) (v >>> 32);
+    c[i + 1] = (int) v;
   }
 
   /**
@@ -630,7 +631,7 @@ final class ArenaSkipListMemTable implements MemTable {
    * record is read only past them, or for the lengths.
    */
   private int compareKey(int[] c, int p, byte[] key, long prefix) {
-    long first = prefixOf(c, p);
+    long first = longAt(c, p + PREFIX);
     if (first != prefix) {
       return Long.compareUnsigned(first, prefix);
     }
@@ -656,8 +657,7 @@ final class ArenaSkipListMemTable implements MemTable {
     if (r != 0) {
       return r;
     }
-    long tag = (long) c[p + TAG] << 32 | (c[p + TAG + 1] & 0xffffffffL);
-    return Long.compare(seq, tag >>> 8);
+    return Long.compare(seq, longAt(c, p + TAG) >>> 8);
   }
 
   private boolean keyEquals(int node, byte[] key) {
@@ -667,7 +667,7 @@ final class ArenaSkipListMemTable implements MemTable {
   private byte[] copyKey(int node) {
     ParsedRecord r = new ParsedRecord(node);
     byte[] out = new byte[r.keyLength];
-    long prefix = prefixOf(chunk(node), node & INDEX_MASK);
+    long prefix = longAt(chunk(node), (node & INDEX_MASK) + PREFIX);
     if (r.keyLength >= 8) {
       LONG_BE.set(out, 0, prefix);
       System.arraycopy(r.bytes, r.keyTail, out, 8, r.keyLength - 8);
