@@ -14,6 +14,9 @@ package io.kiwidb.api;
  * @param stallNanos total time writers spent slowed down or waiting
  * @param backgroundErrors background failures seen
  * @param leakedIterators iterators garbage-collected without being closed
+ * @param bytesWritten user bytes accepted by writes (key plus value of every put, key of every
+ *     delete): the denominator of write amplification
+ * @param walBytesWritten bytes appended to the write-ahead log (record framing included)
  */
 public record EngineCounters(
     long writes,
@@ -26,4 +29,17 @@ public record EngineCounters(
     long bytesCompacted,
     long stallNanos,
     long backgroundErrors,
-    long leakedIterators) {}
+    long leakedIterators,
+    long bytesWritten,
+    long walBytesWritten) {
+
+  /**
+   * Write amplification since open: bytes the store wrote to disk (write-ahead log, flushes and
+   * compactions) per user byte written; 0 before the first write.
+   */
+  public double writeAmplification() {
+    return bytesWritten == 0
+        ? 0
+        : (double) (walBytesWritten + bytesFlushed + bytesCompacted) / bytesWritten;
+  }
+}

@@ -1,6 +1,9 @@
 package io.kiwidb.api;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A snapshot of engine statistics: the reference engine's nine fields, then kiwi-db's counters.
@@ -15,6 +18,13 @@ import java.util.List;
  * @param immutableSnapshots their snapshot ids, oldest first
  * @param l0SstableCount table files in L0
  * @param counters cumulative counters since open
+ * @param implementations the implementation running for each pluggable component, by config key
+ *     ({@code memtable_impl}, {@code filter_policy}, {@code compaction_strategy}, {@code
+ *     compression}), in that order
+ * @param estimatedKeyCount an estimate of the live keys in the whole store, memtables and tables:
+ *     the memtables' entries plus the tables' entries that are not tombstones. Every live key has
+ *     at least one such entry, so it never undercounts; it overcounts keys with versions in several
+ *     layers (overwrites, or deletes of older values) until compaction merges them
  */
 public record EngineStats(
     long keyCount,
@@ -26,9 +36,12 @@ public record EngineStats(
     int immutableQueueLen,
     List<String> immutableSnapshots,
     int l0SstableCount,
-    EngineCounters counters) {
-  /** Makes the list read-only. */
+    EngineCounters counters,
+    Map<String, String> implementations,
+    long estimatedKeyCount) {
+  /** Makes the collections read-only (the map keeps its iteration order). */
   public EngineStats {
     immutableSnapshots = List.copyOf(immutableSnapshots);
+    implementations = Collections.unmodifiableMap(new LinkedHashMap<>(implementations));
   }
 }

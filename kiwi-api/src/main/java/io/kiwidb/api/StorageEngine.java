@@ -97,6 +97,9 @@ public interface StorageEngine extends AutoCloseable {
    */
   TableDetail showDisk(String fileId);
 
+  /** The compactions running now and the most recent finished ones. */
+  CompactionActivity compactions();
+
   /** Follows a point lookup through every layer and reports what each answered. */
   LookupTrace trace(byte[] key);
 

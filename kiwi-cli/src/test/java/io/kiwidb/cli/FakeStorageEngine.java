@@ -202,7 +202,15 @@ final class FakeStorageEngine implements StorageEngine {
         immutable.size(),
         immutable.stream().map(MemTableSummary::snapshotId).toList(),
         l0.size(),
-        new EngineCounters(writes, reads, 0, 0, l0.size(), 0, 0, 0, 0, 0, 0));
+        new EngineCounters(writes, reads, 0, 0, l0.size(), 0, 0, 0, 0, 0, 0, 0, 0),
+        java.util.Map.of("memtable_impl", "fake"),
+        active.size());
+  }
+
+  @Override
+  public io.kiwidb.api.CompactionActivity compactions() {
+    check("compactions");
+    return new io.kiwidb.api.CompactionActivity(List.of(), List.of());
   }
 
   private static MemTableSummary summary(String id, String snapshotId, List<EntryView> entries) {

@@ -95,10 +95,15 @@ final class CompactionScheduler {
           }
           continue;
         }
+        CompactionPlan plan = picked.get().plan();
+        long job = core.compactionHistory().started(core.parts.compactionStrategy.name(), plan);
         try {
-          compact(picked.get());
+          core.compactionHistory().finished(job, compact(picked.get()));
+        } catch (IOException | RuntimeException | Error e) {
+          core.compactionHistory().failed(job, e);
+          throw e;
         } finally {
-          release(picked.get().plan());
+          release(plan);
         }
       }
     } catch (InterruptedException e) {
@@ -142,7 +147,8 @@ final class CompactionScheduler {
     }
   }
 
-  private void compact(Picked picked) throws IOException {
+  /** Runs one compaction; returns the files it installed (for a trivial move, the moved one). */
+  private List<TableMeta> compact(Picked picked) throws IOException {
     CompactionPlan plan = picked.plan();
     EngineParts parts = core.parts;
     long start = System.nanoTime();
@@ -151,7 +157,9 @@ final class CompactionScheduler {
     long written = 0;
     List<TableMeta> outputs = new ArrayList<>();
     if (plan.isTrivialMove()) {
-      edit.addFile(plan.inputs().get(0).atLevel(plan.outputLevel()));
+      TableMeta moved = plan.inputs().get(0).atLevel(plan.outputLevel());
+      edit.addFile(moved);
+      outputs.add(moved);
     } else {
       try {
         merge(picked, outputs);
@@ -179,6 +187,7 @@ final class CompactionScheduler {
         .addKeyValue("bytes_written", written)
         .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
         .log();
+    return outputs;
   }
 
   /**

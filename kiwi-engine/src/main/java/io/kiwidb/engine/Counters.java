@@ -19,12 +19,13 @@ final class Counters {
   final LongAdder stallNanos = new LongAdder();
   final LongAdder backgroundErrors = new LongAdder();
   final LongAdder leakedIterators = new LongAdder();
+  final LongAdder bytesWritten = new LongAdder();
 
   /** Creates zeroed counters. */
   Counters() {}
 
-  /** The counters as the API record, with the block cache's figures. */
-  EngineCounters snapshot(long cacheHits, long cacheMisses) {
+  /** The counters as the API record, with the block cache's and the WAL's figures. */
+  EngineCounters snapshot(long cacheHits, long cacheMisses, long walBytes) {
     return new EngineCounters(
         writes.sum(),
         reads.sum(),
@@ -36,6 +37,8 @@ final class Counters {
         bytesCompacted.sum(),
         stallNanos.sum(),
         backgroundErrors.sum(),
-        leakedIterators.sum());
+        leakedIterators.sum(),
+        bytesWritten.sum(),
+        walBytes);
   }
 }

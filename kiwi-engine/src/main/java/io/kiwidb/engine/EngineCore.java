@@ -1,6 +1,7 @@
 package io.kiwidb.engine;
 
 import io.kiwidb.api.BackgroundErrorException;
+import io.kiwidb.api.CompactionActivity;
 import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.DiskListing;
 import io.kiwidb.api.EngineStats;
@@ -76,6 +77,7 @@ final class EngineCore {
   final EngineParts parts;
   private final Counters counters = new Counters();
   private final SnapshotList snapshots = new SnapshotList();
+  private final CompactionHistory compactionHistory = new CompactionHistory();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long visibleSeq;
   private volatile Throwable backgroundError;
@@ -151,6 +153,10 @@ final class EngineCore {
     return snapshots;
   }
 
+  CompactionHistory compactionHistory() {
+    return compactionHistory;
+  }
+
   MemTableSet memTables() {
     return parts.memTables;
   }
@@ -214,6 +220,16 @@ final class EngineCore {
       throw e;
     }
     counters.writes.add(ops.size());
+    counters.bytesWritten.add(userBytes(ops));
+  }
+
+  /** Key plus value bytes of a batch's operations (the denominator of write amplification). */
+  private static long userBytes(List<WriteBatch.Operation> ops) {
+    long bytes = 0;
+    for (WriteBatch.Operation op : ops) {
+      bytes += op.key().length + (op.value() == null ? 0 : op.value().length);
+    }
+    return bytes;
   }
 
   /** The WAL's commit listener: applies a durable batch, in sequence order, on the leader. */
@@ -465,6 +481,19 @@ final class EngineCore {
     var cache = parts.tables.blockCache().stats();
     long hits = cache.data().hits() + cache.index().hits() + cache.filter().hits();
     long misses = cache.data().misses() + cache.index().misses() + cache.filter().misses();
+    long memEntries = active.entryCount();
+    for (var s : mems.immutableSummaries()) {
+      memEntries += s.entryCount();
+    }
+    long tableEstimate = 0;
+    try (VersionRef ref = parts.tables.versions().acquire()) {
+      Version v = ref.version();
+      for (int level = 0; level < v.levelCount(); level++) {
+        for (TableMeta t : v.level(level)) {
+          tableEstimate += t.entryCount() - t.tombstoneCount();
+        }
+      }
+    }
     return new EngineStats(
         active.entryCount(),
         visibleSeq,
@@ -475,7 +504,25 @@ final class EngineCore {
         snapshotIds.size(),
         snapshotIds,
         parts.tables.l0Count(),
-        counters.snapshot(hits, misses));
+        counters.snapshot(hits, misses, parts.wal.bytesWritten()),
+        implementations(),
+        memEntries + tableEstimate);
+  }
+
+  /** The implementation names in use, by config key (memtable_impl applies from open). */
+  private Map<String, String> implementations() {
+    var c = parts.config().effective();
+    Map<String, String> names = new java.util.LinkedHashMap<>();
+    names.put(io.kiwidb.engine.config.ConfigKeys.MEMTABLE_IMPL.name(), c.memtableImpl());
+    names.put(io.kiwidb.engine.config.ConfigKeys.FILTER_POLICY.name(), c.filterPolicy());
+    names.put(
+        io.kiwidb.engine.config.ConfigKeys.COMPACTION_STRATEGY.name(), c.compactionStrategy());
+    names.put(io.kiwidb.engine.config.ConfigKeys.COMPRESSION.name(), c.compression());
+    return names;
+  }
+
+  CompactionActivity compactions() {
+    return compactionHistory.snapshot();
   }
 
   DiskListing showDisk() {

@@ -2,6 +2,7 @@ package io.kiwidb.engine;
 
 import io.kiwidb.api.AsyncStorageEngine;
 import io.kiwidb.api.BackgroundErrorException;
+import io.kiwidb.api.CompactionActivity;
 import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.DiskListing;
 import io.kiwidb.api.EngineClosedException;
@@ -180,6 +181,12 @@ public final class LsmEngine implements StorageEngine {
     } finally {
       scope.close();
     }
+  }
+
+  @Override
+  public CompactionActivity compactions() {
+    core.checkOpen("compactions");
+    return core.compactions();
   }
 
   @Override

@@ -172,6 +172,7 @@ public final class WriteAheadLog implements Closeable {
 
   private volatile long groupsWritten; // written under writeLock
   private volatile long batchesWritten; // written under writeLock
+  private volatile long bytesWritten; // written under writeLock; record bytes, headers excluded
 
   @GuardedBy("writeLock")
   private long ioNanosAverage; // moving average of a group's write+sync
@@ -580,7 +581,9 @@ public final class WriteAheadLog implements Closeable {
     long started = System.nanoTime();
     try {
       ByteBuffer bytes = framer.bytes();
+      int length = bytes.remaining();
       current.append(bytes);
+      bytesWritten += length;
       if (mode == SyncMode.ALWAYS) {
         op = "sync";
         current.sync();
@@ -766,6 +769,11 @@ public final class WriteAheadLog implements Closeable {
    */
   public long groupsWritten() {
     return groupsWritten;
+  }
+
+  /** Record bytes (framing included, segment headers not) appended since open. */
+  public long bytesWritten() {
+    return bytesWritten;
   }
 
   /** Batches written since open. */
