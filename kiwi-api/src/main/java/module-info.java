@@ -10,10 +10,6 @@ module io.kiwidb.api {
   exports io.kiwidb.api;
   exports io.kiwidb.api.spi;
 
-  // sun.misc.Unsafe.invokeCleaner: tables mapped by LocalFileSystem.openImmutable are unmapped when
-  // closed, not when the collector gets to them (MappedReadableFile says why).
-  requires jdk.unsupported;
-
   // NamedProviders (and KiwiDb) call ServiceLoader from this module, so it declares every SPI.
   uses io.kiwidb.api.spi.EngineProvider;
   uses io.kiwidb.api.spi.MemTableFactory;

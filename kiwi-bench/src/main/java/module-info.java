@@ -5,6 +5,7 @@
  */
 module io.kiwidb.bench {
   requires io.kiwidb.api;
+  requires io.kiwidb.fs;
   requires io.kiwidb.wal;
   requires io.kiwidb.memtable;
   requires io.kiwidb.sstable;

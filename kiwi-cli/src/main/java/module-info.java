@@ -5,6 +5,7 @@
  */
 module io.kiwidb.cli {
   requires io.kiwidb.api;
+  requires io.kiwidb.fs;
   requires info.picocli;
   requires org.jline;
   requires com.fasterxml.jackson.databind;

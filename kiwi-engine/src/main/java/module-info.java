@@ -6,6 +6,7 @@
  */
 module io.kiwidb.engine {
   requires transitive io.kiwidb.api;
+  requires io.kiwidb.fs;
   requires io.kiwidb.wal;
   requires io.kiwidb.memtable;
   requires io.kiwidb.sstable;

@@ -8,10 +8,10 @@ import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.spi.CompactionStrategy;
 import io.kiwidb.api.spi.Compressor;
 import io.kiwidb.api.spi.EngineProvider;
-import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.FilterPolicy;
 import io.kiwidb.api.spi.MemTableFactory;
 import io.kiwidb.api.spi.NamedProviders;
+import io.kiwidb.fs.FileSystems;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,7 +150,7 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
 
   @Override
   public int followedLogPort() throws IOException {
-    return RunningEngine.logPort(FileSystem.local(), data);
+    return RunningEngine.logPort(FileSystems.local(), data);
   }
 
   int shell(StorageEngine engine, boolean json, ByteFormat format, Path history) throws Exception {

@@ -40,6 +40,7 @@ class CliModuleTest {
     assertEquals(
         Set.of(
             "io.kiwidb.api",
+            "io.kiwidb.fs",
             "info.picocli",
             "org.jline",
             "com.fasterxml.jackson.databind",

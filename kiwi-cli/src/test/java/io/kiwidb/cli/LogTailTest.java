@@ -133,7 +133,7 @@ class LogTailTest {
             "2026-01-01T00:00:02Z INFO  [main] io.kiwidb.engine.EngineOpener - Startup complete"
                 + " data_root=\"/d\" l0_sstables=\"1\" log_port=\"40123\"",
             ""));
-    io.kiwidb.api.spi.FileSystem fs = io.kiwidb.api.spi.FileSystem.local();
+    io.kiwidb.api.spi.FileSystem fs = io.kiwidb.fs.FileSystems.local();
     assertEquals(40123, RunningEngine.lastAnnouncedPort(fs, log));
     assertEquals(-1, RunningEngine.lastAnnouncedPort(fs, dir.resolve("absent.log")));
   }

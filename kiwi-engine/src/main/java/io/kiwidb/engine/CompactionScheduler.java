@@ -7,7 +7,6 @@ import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.LevelView;
 import io.kiwidb.api.spi.TableMeta;
 import io.kiwidb.compaction.LevelIterator;
-import io.kiwidb.compaction.LeveledCompaction;
 import io.kiwidb.compaction.MergingIterator;
 import io.kiwidb.compaction.OutputSplitter;
 import io.kiwidb.compaction.VersionPruningIterator;
@@ -126,9 +125,8 @@ final class CompactionScheduler {
       plan.ifPresent(
           p -> {
             p.inputs().forEach(t -> busy.add(t.fileNumber()));
-            byte[] next = LeveledCompaction.cursorAfter(p);
-            if (next != null) {
-              cursors.put(p.startLevel(), next);
+            if (p.nextCursor() != null) {
+              cursors.put(p.startLevel(), p.nextCursor());
             }
           });
       return plan.map(p -> new Picked(p, view));
@@ -217,8 +215,7 @@ final class CompactionScheduler {
     merged.seekToFirst();
     // Tiered merges whole runs, so where its files end never changes what it rewrites later.
     int below = plan.outputLevel() + 1;
-    boolean align =
-        parts.compactionStrategy instanceof LeveledCompaction && below < picked.view().levelCount();
+    boolean align = plan.alignOutputs() && below < picked.view().levelCount();
     OutputSplitter splitter =
         new OutputSplitter(align ? picked.view().level(below) : List.of(), plan.targetFileBytes());
     VersionSet versions = parts.tables.versions();

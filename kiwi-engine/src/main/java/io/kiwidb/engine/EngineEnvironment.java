@@ -11,6 +11,7 @@ import io.kiwidb.engine.internal.EngineModule;
 import io.kiwidb.engine.internal.SpiCatalog;
 import io.kiwidb.engine.logging.EngineLogging;
 import io.kiwidb.engine.logging.LoggingOptions;
+import io.kiwidb.fs.FileSystems;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class EngineEnvironment implements AutoCloseable {
   /**
    * Opens an engine's environment.
    *
-   * @param fs the file system; file logging is on only for {@link FileSystem#local()}
+   * @param fs the file system; file logging is on only for {@link FileSystems#local()}
    * @param dataRoot the data directory
    * @param configPath the config file, or {@code null} for {@code <dataRoot>/config.json}
    * @param catalog the installed implementations ({@link SpiCatalog#installed()} in production)
@@ -79,7 +80,7 @@ public final class EngineEnvironment implements AutoCloseable {
           EngineLogging.start(
               dir.logsDir(),
               EngineLogging.newEngineId(dir.root()),
-              LoggingOptions.from(store.current(), fs == FileSystem.local()));
+              LoggingOptions.from(store.current(), fs == FileSystems.local()));
       opened.add(0, logging);
       Injector injector =
           logging.call(

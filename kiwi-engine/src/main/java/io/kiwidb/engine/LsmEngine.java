@@ -19,6 +19,7 @@ import io.kiwidb.api.TableDetail;
 import io.kiwidb.api.WriteBatch;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.engine.logging.EngineLogging;
+import io.kiwidb.fs.FileSystems;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ public final class LsmEngine implements StorageEngine {
    * @param configPath the config file, or {@code null} for {@code <dataRoot>/config.json}
    */
   public static LsmEngine open(Path dataRoot, Path configPath) {
-    return open(FileSystem.local(), dataRoot, configPath);
+    return open(FileSystems.local(), dataRoot, configPath);
   }
 
   /**

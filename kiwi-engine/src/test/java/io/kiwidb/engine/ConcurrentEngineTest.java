@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class ConcurrentEngineTest {
 
   @Test
   void mixedOperationsFromFourThreadsMatchTheModel(SeededRandom random) throws Exception {
-    FileSystem fs = FileSystem.local();
+    FileSystem fs = FileSystems.local();
     writeConfig(
         fs,
         dir,

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiwidb.api.KiwiException;
 import io.kiwidb.api.KiwiIOException;
-import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.testkit.FaultInjectingFileSystem;
 import io.kiwidb.testkit.FaultInjectingFileSystem.Fault;
 import io.kiwidb.testkit.FaultInjectingFileSystem.Op;
@@ -42,24 +42,24 @@ class DataDirectoryTest {
   @Test
   void aSecondEngineInThisJvmFailsNamingTheDirectory() {
     Path root = tmp.resolve("db");
-    try (DataDirectory first = DataDirectory.open(FileSystem.local(), root)) {
+    try (DataDirectory first = DataDirectory.open(FileSystems.local(), root)) {
       KiwiException e =
-          assertThrows(KiwiException.class, () -> DataDirectory.open(FileSystem.local(), root));
+          assertThrows(KiwiException.class, () -> DataDirectory.open(FileSystems.local(), root));
       assertTrue(
           e.getMessage().startsWith("data directory " + root + " is in use by another kiwi-db"),
           e.getMessage());
       assertTrue(e.getMessage().contains("in this process"), e.getMessage());
     }
     // Released on close: the directory opens again.
-    DataDirectory.open(FileSystem.local(), root).close();
+    DataDirectory.open(FileSystems.local(), root).close();
   }
 
   @Test
   void relativeAndAbsoluteSpellingsAreTheSameDirectory() {
     Path root = tmp.resolve("db");
-    try (DataDirectory first = DataDirectory.open(FileSystem.local(), root)) {
+    try (DataDirectory first = DataDirectory.open(FileSystems.local(), root)) {
       Path other = root.resolve("wal/..");
-      assertThrows(KiwiException.class, () -> DataDirectory.open(FileSystem.local(), other));
+      assertThrows(KiwiException.class, () -> DataDirectory.open(FileSystems.local(), other));
     }
   }
 
@@ -87,7 +87,7 @@ class DataDirectoryTest {
     try (BufferedReader out = reader(child)) {
       assertEquals("LOCKED", out.readLine());
       KiwiException e =
-          assertThrows(KiwiException.class, () -> DataDirectory.open(FileSystem.local(), root));
+          assertThrows(KiwiException.class, () -> DataDirectory.open(FileSystems.local(), root));
       assertTrue(
           e.getMessage().startsWith("data directory " + root + " is in use"), e.getMessage());
       assertTrue(e.getMessage().contains("another process"), e.getMessage());
@@ -97,13 +97,13 @@ class DataDirectoryTest {
     } finally {
       child.destroyForcibly();
     }
-    DataDirectory.open(FileSystem.local(), root).close();
+    DataDirectory.open(FileSystems.local(), root).close();
   }
 
   @Test
   void anotherProcessCannotOpenWhileWeHoldIt() throws Exception {
     Path root = tmp.resolve("ours");
-    try (DataDirectory held = DataDirectory.open(FileSystem.local(), root)) {
+    try (DataDirectory held = DataDirectory.open(FileSystems.local(), root)) {
       Process child = startChild("try", root);
       try (BufferedReader out = reader(child)) {
         String line = out.readLine();

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.LoggerContext;
 import io.kiwidb.api.InvalidConfigException;
 import io.kiwidb.api.KiwiException;
-import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.MemTableFactory;
 import io.kiwidb.api.spi.WritableFile;
 import io.kiwidb.engine.internal.SpiCatalog;
 import io.kiwidb.engine.internal.TestProviders;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +96,7 @@ class EngineEnvironmentTest {
     Path root = tmp.resolve("db");
     Path custom = tmp.resolve("etc/kiwi.json");
     try (EngineEnvironment env =
-        EngineEnvironment.open(FileSystem.local(), root, custom, catalog())) {
+        EngineEnvironment.open(FileSystems.local(), root, custom, catalog())) {
       assertEquals(custom, env.config().file());
       assertTrue(Files.exists(custom));
       assertTrue(env.logging().logPort() > 0);

@@ -52,6 +52,7 @@ class EngineModuleDescriptorTest {
             Set.of(
                 "java.base",
                 "io.kiwidb.api",
+                "io.kiwidb.fs",
                 "io.kiwidb.wal",
                 "io.kiwidb.memtable",
                 "io.kiwidb.sstable",

@@ -1,7 +1,7 @@
 package io.kiwidb.engine;
 
 import io.kiwidb.api.KiwiException;
-import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.fs.FileSystems;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -17,7 +17,7 @@ public final class LockHolder {
   @SuppressWarnings("try") // the lock is held for the try block
   public static void main(String[] args) throws IOException {
     Path root = Path.of(args[1]);
-    try (DataDirectory dir = DataDirectory.open(FileSystem.local(), root)) {
+    try (DataDirectory dir = DataDirectory.open(FileSystems.local(), root)) {
       System.out.println("LOCKED");
       System.out.flush();
       if (args[0].equals("hold")) {

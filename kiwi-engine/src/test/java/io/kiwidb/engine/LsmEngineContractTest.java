@@ -1,7 +1,7 @@
 package io.kiwidb.engine;
 
 import io.kiwidb.api.StorageEngine;
-import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.testkit.StorageEngineContract;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,7 +10,7 @@ import java.util.Map;
 class LsmEngineContractTest extends StorageEngineContract {
   @Override
   protected StorageEngine open(Path dataRoot) {
-    EngineTestSupport.writeConfig(FileSystem.local(), dataRoot, Map.of("env", "dev"));
-    return LsmEngine.open(FileSystem.local(), dataRoot, null);
+    EngineTestSupport.writeConfig(FileSystems.local(), dataRoot, Map.of("env", "dev"));
+    return LsmEngine.open(FileSystems.local(), dataRoot, null);
   }
 }

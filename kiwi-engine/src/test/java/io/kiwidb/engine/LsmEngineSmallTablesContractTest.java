@@ -1,7 +1,7 @@
 package io.kiwidb.engine;
 
 import io.kiwidb.api.StorageEngine;
-import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.testkit.StorageEngineContract;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,7 +15,7 @@ class LsmEngineSmallTablesContractTest extends StorageEngineContract {
   @Override
   protected StorageEngine open(Path dataRoot) {
     EngineTestSupport.writeConfig(
-        FileSystem.local(),
+        FileSystems.local(),
         dataRoot,
         Map.of(
             "max_memtable_entries", 32,
@@ -24,6 +24,6 @@ class LsmEngineSmallTablesContractTest extends StorageEngineContract {
             "filter_policy", "ribbon",
             "compaction_strategy", "tiered",
             "compression", "lz4"));
-    return LsmEngine.open(FileSystem.local(), dataRoot, null);
+    return LsmEngine.open(FileSystems.local(), dataRoot, null);
   }
 }

@@ -68,6 +68,28 @@ public final class ModuleDescriptors {
     }
   }
 
+  /**
+   * Asserts what every implementation module promises (Lucene's codec rule: the artifact holds the
+   * implementation and its service entry, nothing else): it exports no package, provides exactly
+   * {@code provider} for {@code spi} in module-info and in {@code META-INF/services}, and
+   * ServiceLoader finds it under {@code name}.
+   *
+   * @return the provider instance ServiceLoader found, for further checks
+   */
+  public static <T extends io.kiwidb.api.spi.NamedProvider> T assertImplementationModule(
+      Module module, Class<T> spi, Class<? extends T> provider, String name) {
+    assertEquals(Set.of(), exports(module), module.getName() + " must export nothing");
+    assertProvidesMatchServiceFiles(module, Set.of(spi.getName()));
+    assertEquals(
+        Set.of(provider.getName()),
+        serviceFile(module, spi.getName()),
+        module.getName() + " provides " + spi.getSimpleName());
+    T found = io.kiwidb.api.spi.NamedProviders.all(spi).get(name);
+    assertNotNull(found, "ServiceLoader finds no " + spi.getSimpleName() + " named " + name);
+    assertEquals(provider, found.getClass(), "the " + name + " provider");
+    return found;
+  }
+
   private static ModuleDescriptor descriptor(Module module) {
     assertTrue(module.isNamed(), "tests must run on the module path, but ran in " + module);
     ModuleDescriptor d = module.getDescriptor();

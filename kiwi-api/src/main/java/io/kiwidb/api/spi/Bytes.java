@@ -47,4 +47,24 @@ public final class Bytes {
             : "0x" + HEX.formatHex(b, 0, shown);
     return b.length > shown ? body + "...(" + b.length + " bytes)" : body;
   }
+
+  /**
+   * A size for humans, as plan reasons and golden files print it: whole GB, MB or KB when exact,
+   * otherwise MB with one decimal from 1MB up, and bytes below. Independent of the default locale.
+   */
+  public static String formatSize(long bytes) {
+    if (bytes != 0 && bytes % (1L << 30) == 0) {
+      return (bytes >> 30) + "GB";
+    }
+    if (bytes != 0 && bytes % (1L << 20) == 0) {
+      return (bytes >> 20) + "MB";
+    }
+    if (bytes != 0 && bytes % (1L << 10) == 0) {
+      return (bytes >> 10) + "KB";
+    }
+    if (bytes >= 1L << 20) {
+      return String.format(java.util.Locale.ROOT, "%.1fMB", bytes / (double) (1L << 20));
+    }
+    return bytes + "B";
+  }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The seam through which every module does its file I/O, so tests can swap in an in-memory or
  * fault-injecting file system (kiwi-testkit) and simulate crashes, failed operations and full
- * disks. Production uses {@link #local()}.
+ * disks. Production uses the local one ({@code io.kiwidb.fs.FileSystems.local()}, module {@code
+ * io.kiwidb.fs}).
  *
  * <p>Durability model (the one POSIX gives, and the one the test file systems simulate): bytes
  * appended to a file are durable only after {@link WritableFile#sync()}; a file's creation, a
@@ -23,11 +24,6 @@ import java.util.List;
  * WritableFile}s are for one writer at a time, {@link ReadableFile}s for any number of readers.
  */
 public interface FileSystem {
-  /** The real file system, through NIO. */
-  static FileSystem local() {
-    return LocalFileSystem.INSTANCE;
-  }
-
   /**
    * Creates a file for writing, replacing an existing one. The parent directory must exist.
    *

@@ -1,5 +1,7 @@
 package io.kiwidb.api.spi;
 
+import java.util.Comparator;
+
 /**
  * What compaction pickers and the level structure know about one table file.
  *
@@ -23,6 +25,13 @@ public record TableMeta(
     long tombstoneCount,
     long minSeq,
     long maxSeq) {
+  /** L0's age order, oldest first: by largest sequence number, then file number. */
+  public static final Comparator<TableMeta> OLDEST_FIRST =
+      Comparator.comparingLong(TableMeta::maxSeq).thenComparingLong(TableMeta::fileNumber);
+
+  /** The order of a level below L0: by smallest key. */
+  public static final Comparator<TableMeta> BY_SMALLEST_KEY =
+      (a, b) -> KeyOrder.compareKeys(a.smallestKey(), b.smallestKey());
 
   /** Whether this file's key range intersects {@code [smallest, largest]} (both inclusive). */
   public boolean overlaps(byte[] smallest, byte[] largest) {

@@ -6,9 +6,8 @@ import io.kiwidb.api.TableSummary;
 import io.kiwidb.api.spi.CompactionOptions;
 import io.kiwidb.api.spi.CompactionStrategy;
 import io.kiwidb.api.spi.LevelView;
+import io.kiwidb.api.spi.NamedProviders;
 import io.kiwidb.api.spi.TableMeta;
-import io.kiwidb.compaction.LeveledCompaction;
-import io.kiwidb.compaction.TieredCompaction;
 import io.kiwidb.engine.LsmEngine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,8 +120,8 @@ public final class AmplificationBench {
       String memtable = at < 0 ? null : engine.substring(at + 1);
       Result r =
           switch (at < 0 ? engine : engine.substring(0, at)) {
-            case "kiwi-leveled" -> bench.runKiwi(root, LeveledCompaction.NAME, memtable);
-            case "kiwi-tiered" -> bench.runKiwi(root, TieredCompaction.NAME, memtable);
+            case "kiwi-leveled" -> bench.runKiwi(root, "leveled", memtable);
+            case "kiwi-tiered" -> bench.runKiwi(root, "tiered", memtable);
             case "rocks-leveled" -> bench.runRocks(root, CompactionStyle.LEVEL, true);
             case "rocks-leveled-static" -> bench.runRocks(root, CompactionStyle.LEVEL, false);
             case "rocks-universal" -> bench.runRocks(root, CompactionStyle.UNIVERSAL, true);
@@ -223,8 +222,7 @@ public final class AmplificationBench {
     CompactionOptions options =
         new CompactionOptions(
             L0_TRIGGER, MAX_LEVELS, (4L * memMb) << 20, MULTIPLIER, (long) memMb << 20);
-    CompactionStrategy picker =
-        strategy.equals(LeveledCompaction.NAME) ? new LeveledCompaction() : new TieredCompaction();
+    CompactionStrategy picker = NamedProviders.all(CompactionStrategy.class).get(strategy);
     try (LsmEngine db = LsmEngine.open(root, config)) {
       double fill = load(fillSeed(), db::put);
       double over = load(overwriteSeed(), db::put);

@@ -2,9 +2,9 @@ package io.kiwidb.bench.engine;
 
 import io.kiwidb.api.EntryKind;
 import io.kiwidb.api.WriteBatch;
-import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.MemTableFactory;
 import io.kiwidb.api.spi.NamedProviders;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.memtable.MemTableOptions;
 import io.kiwidb.memtable.MemTableSet;
 import io.kiwidb.memtable.ReplayBuffer;
@@ -124,7 +124,7 @@ public final class ReplayBench {
         "decode",
         () -> {
           WalReplay.replay(
-              FileSystem.local(),
+              FileSystems.local(),
               wal,
               RecoveryMode.STRICT,
               (firstSeq, batch) -> {
@@ -148,7 +148,7 @@ public final class ReplayBench {
           mems.writeLock().lock();
           try {
             WalReplay.replay(
-                FileSystem.local(),
+                FileSystems.local(),
                 wal,
                 RecoveryMode.STRICT,
                 (firstSeq, batch) -> {

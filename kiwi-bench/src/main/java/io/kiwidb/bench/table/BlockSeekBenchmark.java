@@ -6,6 +6,7 @@ import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.NamedProviders;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.sstable.BlockCache;
 import io.kiwidb.sstable.TableBuilder;
 import io.kiwidb.sstable.TableOptions;
@@ -74,7 +75,7 @@ public class BlockSeekBenchmark {
   /** Builds the table and the probe keys (untimed). */
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    FileSystem fs = FileSystem.local();
+    FileSystem fs = FileSystems.local();
     dir = Files.createTempDirectory("kiwi-block-seek");
     Path file = dir.resolve("000001.sst");
     Compressor compressor = NamedProviders.find(Compressor.class, "compression", codec);

@@ -4,10 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.kiwidb.api.EntryKind;
 import io.kiwidb.api.spi.Compressor;
-import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.NamedProviders;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.sstable.BlockCache;
 import io.kiwidb.sstable.TableBuilder;
 import io.kiwidb.sstable.TableOptions;
@@ -201,7 +201,7 @@ public final class TableBench {
         TableOptions.defaults()
             .withCompressor(NamedProviders.find(Compressor.class, "compression", codec));
     long t0 = System.nanoTime();
-    try (TableBuilder b = TableBuilder.create(FileSystem.local(), path, o)) {
+    try (TableBuilder b = TableBuilder.create(FileSystems.local(), path, o)) {
       for (int i = 0; i < count; i++) {
         b.add(keys[i], i + 1, EntryKind.PUT, values[i]);
       }
@@ -263,7 +263,7 @@ public final class TableBench {
     double[] out = new double[3];
     // Every data block fits (about n * 130 B / 4 KiB blocks).
     BlockCache warm = new BlockCache(n / 16 + 1024, 64, 64);
-    try (TableReader t = TableReader.open(FileSystem.local(), path, 1, warm)) {
+    try (TableReader t = TableReader.open(FileSystems.local(), path, 1, warm)) {
       check(t.get(keys[0], KeyOrder.MAX_SEQUENCE).isFound());
       kiwiGets(t, keys); // fills the cache, warms the JIT
       kiwiGets(t, keys);
@@ -274,7 +274,7 @@ public final class TableBench {
       }
     }
     BlockCache cold = new BlockCache(0, 64, 64);
-    try (TableReader t = TableReader.open(FileSystem.local(), path, 1, cold)) {
+    try (TableReader t = TableReader.open(FileSystems.local(), path, 1, cold)) {
       kiwiGets(t, Arrays.copyOf(keys, keys.length / 4));
       out[1] = kiwiGets(t, keys);
     }

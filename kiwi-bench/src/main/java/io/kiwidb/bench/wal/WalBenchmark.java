@@ -1,6 +1,7 @@
 package io.kiwidb.bench.wal;
 
 import io.kiwidb.api.spi.FileSystem;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.wal.CommitListener;
 import io.kiwidb.wal.SyncMode;
 import io.kiwidb.wal.WalBatch;
@@ -234,7 +235,7 @@ public final class WalBenchmark {
   private double wal(SyncMode mode, int threads, int recordBytes, double secs, boolean roll)
       throws Exception {
     Path dir = freshDir("wal-" + mode + "-" + threads);
-    FileSystem fs = FileSystem.local();
+    FileSystem fs = FileSystems.local();
     WriteAheadLog wal =
         WriteAheadLog.open(
             fs,

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.InvalidConfigException;
 import io.kiwidb.api.KiwiIOException;
-import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.WritableFile;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.testkit.FaultInjectingFileSystem;
 import io.kiwidb.testkit.FaultInjectingFileSystem.Fault;
 import io.kiwidb.testkit.FaultInjectingFileSystem.Op;
@@ -311,11 +311,11 @@ class ConfigStoreTest {
   @Test
   void worksOnTheRealFileSystem(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("config.json");
-    ConfigStore store = ConfigStore.open(FileSystem.local(), file);
+    ConfigStore store = ConfigStore.open(FileSystems.local(), file);
     store.update("env", "dev");
     String text = Files.readString(file);
     assertTrue(text.contains("\"env\" : \"dev\""), text);
-    assertEquals("dev", ConfigStore.open(FileSystem.local(), file).current().get("env"));
+    assertEquals("dev", ConfigStore.open(FileSystems.local(), file).current().get("env"));
     try (var listing = Files.list(dir)) {
       assertEquals(List.of(file), listing.toList());
     }

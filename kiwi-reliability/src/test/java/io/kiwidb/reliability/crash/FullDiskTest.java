@@ -13,6 +13,7 @@ import io.kiwidb.api.KiwiIOException;
 import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.engine.LsmEngine;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.testkit.FaultInjectingFileSystem;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
@@ -203,7 +204,7 @@ class FullDiskTest {
       Path db = mnt.resolve("db");
       Map<String, Object> c = CrashTesting.tinyConfig("always");
       c.put("max_memtable_entries", 200);
-      CrashTesting.writeConfig(FileSystem.local(), db, c);
+      CrashTesting.writeConfig(FileSystems.local(), db, c);
       Path filler = mnt.resolve("filler");
       try (OutputStream out = Files.newOutputStream(filler)) {
         out.write(new byte[7 * 1024 * 1024 - 256 * 1024]);

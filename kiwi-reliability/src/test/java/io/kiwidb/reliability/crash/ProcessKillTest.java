@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.kiwidb.api.DiskListing;
 import io.kiwidb.api.StorageEngine;
-import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.engine.LsmEngine;
+import io.kiwidb.fs.FileSystems;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
 import java.io.IOException;
@@ -70,7 +70,7 @@ class ProcessKillTest {
 
   private void run(String syncMode, int cycles, SeededRandom random, Path dir) throws Exception {
     Path db = dir.resolve("db");
-    CrashTesting.writeConfig(FileSystem.local(), db, CrashTesting.tinyConfig(syncMode));
+    CrashTesting.writeConfig(FileSystems.local(), db, CrashTesting.tinyConfig(syncMode));
     Path logback = dir.resolve("logback-child.xml");
     Files.writeString(
         logback,

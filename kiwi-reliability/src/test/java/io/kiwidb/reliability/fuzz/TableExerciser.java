@@ -4,6 +4,7 @@ import io.kiwidb.api.CorruptionException;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.sstable.BlockCache;
+import io.kiwidb.sstable.TableCodecs;
 import io.kiwidb.sstable.TableLookup;
 import io.kiwidb.sstable.TableReader;
 import io.kiwidb.testkit.InMemoryFileSystem;
@@ -28,7 +29,9 @@ final class TableExerciser {
     InMemoryFileSystem fs = FuzzFiles.fsWith(path, file);
     TableReader r;
     try {
-      r = TableReader.open(fs, path, 1, new BlockCache(8, 8, 8), name -> null);
+      r =
+          TableReader.open(
+              fs, path, 1, new BlockCache(8, 8, 8), TableCodecs.installed().withoutFilters());
     } catch (CorruptionException expected) {
       return;
     }
