@@ -90,6 +90,63 @@ public final class ModuleDescriptors {
     return found;
   }
 
+  /**
+   * Asserts that {@code pkg}, a package a core module exports to the engine, is an API and nothing
+   * else: every public type in it is an interface, a record, an enum, an exception, or a final
+   * class without a public constructor (a holder of constants and static factories). So whoever
+   * reads the package can depend on contracts and values, never on an implementation class.
+   *
+   * @return the public types found, by simple name
+   */
+  public static Set<String> assertApiPackage(Module module, String pkg) {
+    assertTrue(module.getDescriptor().packages().contains(pkg), module.getName() + " has " + pkg);
+    Set<String> found = new TreeSet<>();
+    for (String cls : classesIn(module, pkg)) {
+      Class<?> c;
+      try {
+        c = Class.forName(module, cls);
+      } catch (LinkageError e) {
+        throw new AssertionError("cannot load " + cls, e);
+      }
+      assertNotNull(c, "cannot load " + cls);
+      if (!java.lang.reflect.Modifier.isPublic(c.getModifiers()) || c.getEnclosingClass() != null) {
+        continue;
+      }
+      found.add(c.getSimpleName());
+      boolean value = c.isInterface() || c.isRecord() || c.isEnum();
+      boolean error = Throwable.class.isAssignableFrom(c);
+      boolean holder =
+          java.lang.reflect.Modifier.isFinal(c.getModifiers()) && c.getConstructors().length == 0;
+      assertTrue(
+          value || error || holder,
+          pkg
+              + " is exported as an API, but "
+              + c.getName()
+              + " is an implementation class (not an interface, record, enum, exception or"
+              + " constructor-less final class)");
+    }
+    return found;
+  }
+
+  /** The binary names of the top-level and nested classes in one package of a named module. */
+  private static Set<String> classesIn(Module module, String pkg) {
+    String dir = pkg.replace('.', '/') + "/";
+    Set<String> out = new TreeSet<>();
+    var ref =
+        module.getLayer().configuration().findModule(module.getName()).orElseThrow().reference();
+    try (var reader = ref.open();
+        var names = reader.list()) {
+      names
+          .filter(n -> n.startsWith(dir) && n.endsWith(".class"))
+          .map(n -> n.substring(dir.length(), n.length() - ".class".length()))
+          .filter(n -> !n.contains("/") && !n.equals("package-info"))
+          .forEach(n -> out.add(pkg + "." + n));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
   private static ModuleDescriptor descriptor(Module module) {
     assertTrue(module.isNamed(), "tests must run on the module path, but ran in " + module);
     ModuleDescriptor d = module.getDescriptor();
