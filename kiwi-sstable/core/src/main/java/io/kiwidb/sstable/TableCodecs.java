@@ -4,6 +4,7 @@ import io.kiwidb.api.spi.Compressor;
 import io.kiwidb.api.spi.FilterPolicy;
 import io.kiwidb.api.spi.NamedProviders;
 import io.kiwidb.sstable.compress.NoCompressor;
+import io.kiwidb.sstable.table.TableReader;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;

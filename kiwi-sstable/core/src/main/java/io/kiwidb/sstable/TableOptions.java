@@ -6,8 +6,8 @@ import io.kiwidb.sstable.compress.NoCompressor;
 import java.util.Objects;
 
 /**
- * How a {@link TableBuilder} lays out a table. Readers need none of this: everything they need is
- * recorded in the file.
+ * How new tables are laid out. Readers need none of this: everything they need is recorded in the
+ * file.
  *
  * @param blockSize target size of uncompressed data blocks in bytes (a block is cut once it reaches
  *     it; one entry larger than this gets a block of its own)
@@ -24,6 +24,9 @@ public record TableOptions(
     double falsePositiveRate) {
   /** The reference's default block size. */
   public static final int DEFAULT_BLOCK_SIZE = 4096;
+
+  /** Entries between restart points unless set otherwise. */
+  public static final int DEFAULT_RESTART_INTERVAL = 16;
 
   /** Validates eagerly, naming the bad field and value. */
   public TableOptions {
@@ -48,7 +51,7 @@ public record TableOptions(
   /** 4 KiB blocks, restarts every 16 entries, no compression, no filter. */
   public static TableOptions defaults() {
     return new TableOptions(
-        DEFAULT_BLOCK_SIZE, TableFormat.DEFAULT_RESTART_INTERVAL, new NoCompressor(), null, 0.01);
+        DEFAULT_BLOCK_SIZE, DEFAULT_RESTART_INTERVAL, new NoCompressor(), null, 0.01);
   }
 
   /** These options with another block size. */

@@ -1,22 +1,38 @@
 package io.kiwidb.sstable;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.kiwidb.testkit.ModuleDescriptors;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SstableModuleTest {
+  private final Module module = TableStore.class.getModule();
+
   @Test
-  void exportsTablesOnlyToItsUsersAndRegistersCodecsBothWays() {
-    Module m = TableReader.class.getModule();
+  void exportsItsApiToTheEngineAndCompactionAndTheFilterPlumbingToTheFilters() {
     ModuleDescriptors.assertExports(
-        m,
+        module,
         Set.of(
-            "io.kiwidb.sstable to io.kiwidb.bench,io.kiwidb.compaction,io.kiwidb.engine",
-            "io.kiwidb.sstable.manifest to io.kiwidb.bench,io.kiwidb.compaction,io.kiwidb.engine",
-            "io.kiwidb.sstable.store to io.kiwidb.bench,io.kiwidb.engine",
-            "io.kiwidb.sstable.filter to io.kiwidb.bench,io.kiwidb.sstable.bloom,"
-                + "io.kiwidb.sstable.ribbon"));
+            "io.kiwidb.sstable to io.kiwidb.compaction,io.kiwidb.engine",
+            "io.kiwidb.sstable.filter to io.kiwidb.sstable.bloom,io.kiwidb.sstable.ribbon"));
     ModuleDescriptors.assertProvidesMatchServiceFiles(
-        m, Set.of("io.kiwidb.api.spi.Compressor", "io.kiwidb.api.spi.FilterPolicy"));
+        module, Set.of("io.kiwidb.api.spi.Compressor", "io.kiwidb.api.spi.FilterPolicy"));
+  }
+
+  /** The engine and compaction see interfaces and values, never the table format or manifest. */
+  @Test
+  void theExportedPackageHoldsInterfacesAndValuesOnly() {
+    assertEquals(
+        Set.of(
+            "BlockCacheStats",
+            "TableCodecs",
+            "TableEdit",
+            "TableOptions",
+            "TableStore",
+            "TableStoreOptions",
+            "TableVersion",
+            "TableWriter"),
+        ModuleDescriptors.assertApiPackage(module, "io.kiwidb.sstable"));
   }
 }

@@ -1,6 +1,6 @@
 package io.kiwidb.sstable.manifest;
 
-import io.kiwidb.sstable.TableFiles;
+import io.kiwidb.sstable.table.TableFiles;
 import java.nio.file.Path;
 
 /**

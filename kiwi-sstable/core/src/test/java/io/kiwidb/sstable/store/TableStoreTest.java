@@ -12,15 +12,15 @@ import io.kiwidb.api.EntryKind;
 import io.kiwidb.api.LookupTrace;
 import io.kiwidb.api.TableDetail;
 import io.kiwidb.api.spi.Bytes;
-import io.kiwidb.api.spi.FilterPolicy;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.TableMeta;
-import io.kiwidb.sstable.BlockCache;
-import io.kiwidb.sstable.DeflateCompressor;
-import io.kiwidb.sstable.ExactFilterPolicy;
-import io.kiwidb.sstable.TableBuilder;
+import io.kiwidb.sstable.TableEdit;
 import io.kiwidb.sstable.TableOptions;
+import io.kiwidb.sstable.TableStoreOptions;
+import io.kiwidb.sstable.TableWriter;
 import io.kiwidb.sstable.manifest.VersionEdit;
+import io.kiwidb.sstable.table.DeflateCompressor;
+import io.kiwidb.sstable.table.ExactFilterPolicy;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,12 +34,20 @@ import org.junit.jupiter.api.Test;
 class TableStoreTest {
   private static final Path ROOT = Path.of("/db");
   private final InMemoryFileSystem fs = new InMemoryFileSystem();
-  private TableStore store;
+  private VersionedTableStore store;
 
   @BeforeEach
   void open() throws IOException {
     fs.createDirectories(ROOT.resolve("sst"));
-    store = TableStore.open(fs, ROOT, 4, new BlockCache(16, 16, 16), DeflateCompressor.CODECS);
+    store =
+        VersionedTableStore.open(
+            fs,
+            ROOT,
+            TableStoreOptions.defaults(4)
+                .withCache(16, 16, 16)
+                .withCodecs(DeflateCompressor.CODECS)
+                .withTableOptions(
+                    TableOptions.defaults().withFilter(new ExactFilterPolicy(), 0.01)));
   }
 
   @AfterEach
@@ -49,17 +57,12 @@ class TableStoreTest {
 
   /** Writes a table of the given entries at {@code level} and installs it. */
   private TableMeta install(int level, InternalEntry... entries) throws IOException {
-    long n = store.versions().newFileNumber();
-    Path path = store.versions().tablePath(n);
-    FilterPolicy exact = new ExactFilterPolicy();
-    try (TableBuilder b =
-        TableBuilder.create(fs, path, TableOptions.defaults().withFilter(exact, 0.01))) {
+    try (TableWriter w = store.newTable(level)) {
       for (InternalEntry e : entries) {
-        b.add(e);
+        w.add(e);
       }
-      TableMeta meta = b.finish().toMeta(n, level, fs.size(path));
-      fs.syncDirectory(path.getParent());
-      store.versions().logAndApply(new VersionEdit().addFile(meta));
+      TableMeta meta = w.finish();
+      store.install(new TableEdit(List.of(meta), List.of(), -1));
       return meta;
     }
   }

@@ -1,4 +1,4 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

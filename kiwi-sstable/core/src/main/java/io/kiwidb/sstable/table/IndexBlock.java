@@ -1,4 +1,4 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import io.kiwidb.api.CorruptionException;
 import io.kiwidb.api.spi.Coding;

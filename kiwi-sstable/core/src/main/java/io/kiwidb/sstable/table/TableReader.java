@@ -1,4 +1,4 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import io.kiwidb.api.CorruptionException;
 import io.kiwidb.api.EntryKind;
@@ -16,6 +16,7 @@ import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.ReadableFile;
 import io.kiwidb.api.spi.TableMeta;
+import io.kiwidb.sstable.TableCodecs;
 import io.kiwidb.sstable.compress.NoCompressor;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 /**
  * Where a block lives in a table file.

@@ -1,4 +1,4 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import io.kiwidb.api.EntryKind;
 import io.kiwidb.api.KiwiIOException;
@@ -10,6 +10,7 @@ import io.kiwidb.api.spi.FilterPolicy;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.WritableFile;
+import io.kiwidb.sstable.TableOptions;
 import io.kiwidb.sstable.compress.NoCompressor;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,8 +1,9 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.kiwidb.api.spi.FilterPolicy;
+import io.kiwidb.sstable.BlockCacheStats;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
@@ -82,8 +83,8 @@ public final class BlockCache {
   }
 
   /** Hit/miss counts and sizes of the three caches. */
-  public Stats stats() {
-    return new Stats(data.stats(), index.stats(), filter.stats());
+  public BlockCacheStats stats() {
+    return new BlockCacheStats(data.stats(), index.stats(), filter.stats());
   }
 
   Tier<Block> data() {
@@ -97,31 +98,6 @@ public final class BlockCache {
   Tier<FilterPolicy.Reader> filter() {
     return filter;
   }
-
-  /**
-   * Counters of one cache.
-   *
-   * @param hits lookups answered from the cache
-   * @param misses lookups that had to read the file
-   * @param entries entries held now (approximate while evictions are pending)
-   * @param limit the configured entry limit
-   */
-  public record TierStats(long hits, long misses, long entries, long limit) {
-    /** Hits over lookups, or 0 before any lookup. */
-    public double hitRate() {
-      long total = hits + misses;
-      return total == 0 ? 0 : (double) hits / total;
-    }
-  }
-
-  /**
-   * Counters of the three caches.
-   *
-   * @param data data blocks
-   * @param index index blocks
-   * @param filter filters
-   */
-  public record Stats(TierStats data, TierStats index, TierStats filter) {}
 
   /** Cache key: a block of a file. */
   record Key(long fileNumber, long offset) {}
@@ -230,8 +206,8 @@ public final class BlockCache {
       store.invalidateFile(fileNumber);
     }
 
-    TierStats stats() {
-      return new TierStats(hits.sum(), misses.sum(), store.size(), limit);
+    BlockCacheStats.Tier stats() {
+      return new BlockCacheStats.Tier(hits.sum(), misses.sum(), store.size(), limit);
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import java.nio.file.Path;
 import java.util.OptionalLong;

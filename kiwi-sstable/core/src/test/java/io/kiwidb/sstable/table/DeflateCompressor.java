@@ -1,6 +1,7 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import io.kiwidb.api.spi.Compressor;
+import io.kiwidb.sstable.TableCodecs;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.zip.DataFormatException;

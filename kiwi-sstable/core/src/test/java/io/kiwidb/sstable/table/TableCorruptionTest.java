@@ -1,4 +1,4 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,7 @@ import io.kiwidb.api.spi.Coding;
 import io.kiwidb.api.spi.FilterPolicy;
 import io.kiwidb.api.spi.InternalEntry;
 import io.kiwidb.api.spi.InternalIterator;
+import io.kiwidb.sstable.TableOptions;
 import io.kiwidb.sstable.compress.NoCompressor;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import io.kiwidb.testkit.SeededRandom;

@@ -1,4 +1,4 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +10,7 @@ import io.kiwidb.api.LookupTrace.CacheAnswer;
 import io.kiwidb.api.LookupTrace.FilterAnswer;
 import io.kiwidb.api.spi.Bytes;
 import io.kiwidb.api.spi.InternalEntry;
+import io.kiwidb.sstable.TableOptions;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

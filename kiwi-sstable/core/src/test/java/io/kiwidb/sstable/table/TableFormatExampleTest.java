@@ -1,9 +1,10 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kiwidb.api.spi.Bytes;
 import io.kiwidb.api.spi.InternalEntry;
+import io.kiwidb.sstable.TableOptions;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kiwidb.api.KiwiIOException;
 import io.kiwidb.api.spi.Bytes;
 import io.kiwidb.api.spi.InternalEntry;
+import io.kiwidb.sstable.TableOptions;
 import io.kiwidb.testkit.FaultInjectingFileSystem;
 import io.kiwidb.testkit.FaultInjectingFileSystem.Fault;
 import io.kiwidb.testkit.FaultInjectingFileSystem.Op;

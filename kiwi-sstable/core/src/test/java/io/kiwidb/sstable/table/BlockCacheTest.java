@@ -1,4 +1,4 @@
-package io.kiwidb.sstable;
+package io.kiwidb.sstable.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.kiwidb.api.LookupTrace.CacheAnswer;
 import io.kiwidb.api.spi.Bytes;
 import io.kiwidb.api.spi.InternalEntry;
+import io.kiwidb.sstable.BlockCacheStats;
+import io.kiwidb.sstable.TableOptions;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -37,10 +39,10 @@ class BlockCacheTest {
     try (TableReader t = table(1, cache)) {
       assertEquals(CacheAnswer.MISS, t.get(key(3), 5).cache());
       assertEquals(CacheAnswer.HIT, t.get(key(3), 5).cache());
-      BlockCache.Stats s = cache.stats();
-      assertEquals(new BlockCache.TierStats(1, 1, 1, 10), s.data());
-      assertEquals(new BlockCache.TierStats(1, 1, 1, 1), s.index());
-      assertEquals(new BlockCache.TierStats(1, 1, 1, 1), s.filter());
+      BlockCacheStats s = cache.stats();
+      assertEquals(new BlockCacheStats.Tier(1, 1, 1, 10), s.data());
+      assertEquals(new BlockCacheStats.Tier(1, 1, 1, 1), s.index());
+      assertEquals(new BlockCacheStats.Tier(1, 1, 1, 1), s.filter());
       assertEquals(0.5, s.data().hitRate());
     }
   }
@@ -132,7 +134,7 @@ class BlockCacheTest {
       if (failure.get() != null) {
         throw new AssertionError(failure.get());
       }
-      BlockCache.TierStats d = cache.stats().data();
+      BlockCacheStats.Tier d = cache.stats().data();
       // Keys >= 200 are rejected by the filter (range check for k >= 200 too): no data lookup.
       assertEquals(true, d.hits() + d.misses() <= 8000 && d.hits() > 0);
     }
