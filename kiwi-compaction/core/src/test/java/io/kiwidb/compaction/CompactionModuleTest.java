@@ -8,20 +8,25 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/**
- * The compaction core: exported to the engine, the strategies and the benchmarks; no strategy of
- * its own (each is a module).
- */
+/** The compaction core: exported to the engine and the strategies; no strategy of its own. */
 class CompactionModuleTest {
-  private final Module module = MergingIterator.class.getModule();
+  private final Module module = Compactor.class.getModule();
 
   @Test
-  void exportsOnlyToTheEngineTheStrategiesAndBench() {
+  void exportsOnlyToTheEngineAndTheStrategies() {
     ModuleDescriptors.assertExports(
         module,
         Set.of(
-            "io.kiwidb.compaction to io.kiwidb.bench,io.kiwidb.compaction.leveled,"
+            "io.kiwidb.compaction to io.kiwidb.compaction.leveled,"
                 + "io.kiwidb.compaction.tiered,io.kiwidb.engine"));
+  }
+
+  /** The merge machinery stays in io.kiwidb.compaction.merge, which is not exported. */
+  @Test
+  void theExportedPackageHoldsInterfacesAndUtilitiesOnly() {
+    assertEquals(
+        Set.of("Compactor", "InternalIterators", "Levels"),
+        ModuleDescriptors.assertApiPackage(module, "io.kiwidb.compaction"));
   }
 
   @Test

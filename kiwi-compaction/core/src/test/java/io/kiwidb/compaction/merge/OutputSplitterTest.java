@@ -1,4 +1,4 @@
-package io.kiwidb.compaction;
+package io.kiwidb.compaction.merge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

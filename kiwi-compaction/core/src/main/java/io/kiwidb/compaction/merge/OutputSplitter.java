@@ -1,7 +1,8 @@
-package io.kiwidb.compaction;
+package io.kiwidb.compaction.merge;
 
 import io.kiwidb.api.spi.KeyOrder;
 import io.kiwidb.api.spi.TableMeta;
+import io.kiwidb.compaction.Levels;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.kiwidb.compaction;
+package io.kiwidb.compaction.merge;
 
 import io.kiwidb.api.EntryKind;
 import io.kiwidb.api.spi.InternalIterator;
