@@ -10,11 +10,9 @@ module io.kiwidb.memtable {
   requires jdk.management;
 
   exports io.kiwidb.memtable to
-      io.kiwidb.engine,
-      io.kiwidb.bench;
+      io.kiwidb.engine;
   exports io.kiwidb.memtable.heap to
       io.kiwidb.memtable.skiplist,
       io.kiwidb.memtable.redblack,
-      io.kiwidb.memtable.arena,
-      io.kiwidb.bench;
+      io.kiwidb.memtable.arena;
 }

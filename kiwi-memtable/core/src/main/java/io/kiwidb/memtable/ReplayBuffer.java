@@ -27,15 +27,14 @@ import java.util.Optional;
  * {@code immutable_queue_max_len} (the flush pipeline drains the queue once the engine runs). The
  * bulk load charges exactly those bytes, so the prediction is the memtable's size. A memtable whose
  * {@code sortedEntryBytes} is -1 (a third-party implementation that does not support it) gets every
- * entry through {@link MemTableSet#add} at once, as before.
+ * entry through one add each, as before.
  *
- * <p>Thread safety: every method requires the caller to hold {@link MemTableSet#writeLock()}
- * (checked); recovery holds it throughout.
+ * <p>Thread safety: one thread, while nothing else writes to the set (see {@link BulkLoader}).
  *
  * <p>Invariants: the active memtable plus the buffer hold every entry given since the last freeze;
  * {@code bufferedBytes} is the sum of the buffered entries' charges.
  */
-public final class ReplayBuffer {
+final class ReplayBuffer implements BulkLoader {
   private static final int INITIAL_CAPACITY = 1024;
 
   /**
@@ -46,7 +45,7 @@ public final class ReplayBuffer {
    */
   static final int MAX_BUFFERED = 1 << 26;
 
-  private final MemTableSet mems;
+  private final MemTableQueue mems;
   private byte[][] keys = new byte[INITIAL_CAPACITY][];
   private long[] seqs = new long[INITIAL_CAPACITY];
   private byte[][] values = new byte[INITIAL_CAPACITY][];
@@ -60,7 +59,7 @@ public final class ReplayBuffer {
    *
    * @param mems the memtables recovery fills
    */
-  public ReplayBuffer(MemTableSet mems) {
+  ReplayBuffer(MemTableQueue mems) {
     this.mems = Objects.requireNonNull(mems, "mems");
   }
 
@@ -70,10 +69,9 @@ public final class ReplayBuffer {
    *
    * @param value the value for a PUT, {@code null} for a DELETE; retained, not copied
    * @throws IllegalArgumentException if the kind and value disagree
-   * @throws IllegalStateException if the caller does not hold the write lock
    */
+  @Override
   public void add(byte[] key, long seq, EntryKind kind, byte[] value) {
-    mems.requireWriteLock("ReplayBuffer.add");
     Objects.requireNonNull(key, "key");
     if ((kind == EntryKind.PUT) != (value != null)) {
       throw new IllegalArgumentException(
@@ -106,10 +104,9 @@ public final class ReplayBuffer {
    * buffer into it and freezes it.
    *
    * @return the memtable frozen, if one was
-   * @throws IllegalStateException if the caller does not hold the write lock
    */
+  @Override
   public Optional<FrozenMemTable> endBatch() {
-    mems.requireWriteLock("ReplayBuffer.endBatch");
     MemTableOptions o = mems.options();
     MemTable active = mems.activeMemTable();
     long n = active.entryCount() + count;
@@ -122,22 +119,20 @@ public final class ReplayBuffer {
     return Optional.empty();
   }
 
-  /**
-   * Loads whatever is buffered into the active memtable, which stays active: the end of replay.
-   *
-   * @throws IllegalStateException if the caller does not hold the write lock
-   */
+  /** Loads whatever is buffered into the active memtable, which stays active: the end of replay. */
+  @Override
   public void finish() {
-    mems.requireWriteLock("ReplayBuffer.finish");
     load();
   }
 
   /** Entries bulk-loaded so far (not those added one at a time). */
+  @Override
   public long loadedEntries() {
     return loadedEntries;
   }
 
   /** Bulk loads done so far, one per memtable that received buffered entries. */
+  @Override
   public long loads() {
     return loads;
   }

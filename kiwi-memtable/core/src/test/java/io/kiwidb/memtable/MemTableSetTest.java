@@ -3,7 +3,6 @@ package io.kiwidb.memtable;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -15,6 +14,7 @@ import io.kiwidb.api.EntryView;
 import io.kiwidb.api.MemListing;
 import io.kiwidb.api.MemTableDetail;
 import io.kiwidb.api.MemTableSummary;
+import io.kiwidb.api.WriteBatch;
 import io.kiwidb.api.WriteStallException;
 import io.kiwidb.api.spi.Bytes;
 import io.kiwidb.api.spi.InternalEntry;
@@ -54,38 +54,40 @@ class MemTableSetTest {
     return new MemTableOptions(64 * MemTableOptions.MIB, entries, queue, timeout);
   }
 
-  /** The engine's write path, as documented on {@link MemTableSet}. */
+  /** Stands in for the engine's commit leader: one writer at a time. */
+  private final Object leader = new Object();
+
+  /** Every memtable the write side froze, in order. */
+  private final List<FrozenMemTable> frozenByWrites =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The engine's write path, as documented on {@link MemTableSet}: room, sequence, apply. */
   private long write(MemTableSet mems, String key, String value) {
-    mems.writeLock().lock();
-    try {
-      mems.awaitRoom();
+    synchronized (leader) {
+      mems.awaitRoom(() -> {}).ifPresent(frozenByWrites::add);
       long s = seq.incrementAndGet();
-      if (value == null) {
-        mems.add(Bytes.utf8(key), s, EntryKind.DELETE, null);
-      } else {
-        mems.add(Bytes.utf8(key), s, EntryKind.PUT, Bytes.utf8(value));
-      }
-      mems.maybeFreeze();
+      WriteBatch.Operation op =
+          new WriteBatch.Operation(
+              value == null, Bytes.utf8(key), value == null ? null : Bytes.utf8(value));
+      mems.apply(List.of(new SequencedBatch(s, List.of(op)))).ifPresent(frozenByWrites::add);
       return s;
-    } finally {
-      mems.writeLock().unlock();
     }
   }
 
-  private static Optional<FrozenMemTable> forceFreeze(MemTableSet mems) {
-    mems.writeLock().lock();
-    try {
+  private Optional<FrozenMemTable> forceFreeze(MemTableSet mems) {
+    synchronized (leader) {
       return mems.forceFreeze();
-    } finally {
-      mems.writeLock().unlock();
     }
+  }
+
+  private static void setOptions(
+      MemTableSet mems, java.util.function.UnaryOperator<MemTableOptions> change) {
+    mems.setOptions(change.apply(mems.options()));
   }
 
   @Test
   void freezesAtTheEntryThreshold() {
-    List<FrozenMemTable> frozen = new ArrayList<>();
-    MemTableSet mems =
-        new MemTableSet(MEMTABLES, options(3, 10, Duration.ofSeconds(1)), frozen::add);
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(3, 10, Duration.ofSeconds(1)));
     String firstActive = mems.activeSummary().tableId();
     write(mems, "a", "1");
     write(mems, "b", "2");
@@ -93,7 +95,7 @@ class MemTableSetTest {
     write(mems, "c", "3");
     assertEquals(1, mems.queueLength(), "third entry reaches max_memtable_entries=3");
     FrozenMemTable f = mems.oldestImmutable().orElseThrow();
-    assertEquals(List.of(f), frozen, "the freeze listener saw it");
+    assertEquals(List.of(f), frozenByWrites, "apply returned the memtable it froze");
     assertEquals(firstActive, f.tableId());
     assertNotEquals(firstActive, mems.activeSummary().tableId(), "a new active table id");
     assertEquals(3, f.entryCount());
@@ -107,10 +109,8 @@ class MemTableSetTest {
   @Test
   void freezesAtTheSizeThreshold() {
     MemTableSet mems =
-        new MemTableSet(
-            MEMTABLES,
-            new MemTableOptions(4096, 1_000_000, 10, Duration.ofSeconds(1)),
-            frozen -> {});
+        MemTableSet.create(
+            MEMTABLES, new MemTableOptions(4096, 1_000_000, 10, Duration.ofSeconds(1)));
     int writes = 0;
     while (mems.queueLength() == 0) {
       write(mems, "key" + writes, "x".repeat(100));
@@ -125,7 +125,7 @@ class MemTableSetTest {
 
   @Test
   void forceFreezeDoesNothingOnAnEmptyActiveTable() {
-    MemTableSet mems = new MemTableSet(MEMTABLES, options(100, 2, Duration.ZERO));
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(100, 2, Duration.ZERO));
     assertTrue(forceFreeze(mems).isEmpty());
     write(mems, "a", "1");
     FrozenMemTable f = forceFreeze(mems).orElseThrow();
@@ -134,20 +134,26 @@ class MemTableSetTest {
     assertEquals(1, mems.queueLength());
   }
 
+  /**
+   * A full active memtable that could not freeze (the queue was full) is frozen by the next
+   * writer's {@code awaitRoom} once the queue has room, and returned to that writer.
+   */
   @Test
-  void writePathMethodsRequireTheWriteLock() {
-    MemTableSet mems = new MemTableSet(MEMTABLES, MemTableOptions.defaults());
-    assertThrows(
-        IllegalStateException.class,
-        () -> mems.add(Bytes.utf8("a"), 1, EntryKind.PUT, Bytes.utf8("1")));
-    assertThrows(IllegalStateException.class, mems::awaitRoom);
-    assertThrows(IllegalStateException.class, mems::maybeFreeze);
-    assertThrows(IllegalStateException.class, mems::forceFreeze);
+  void awaitRoomFreezesTheFullActiveTableOnceTheQueueHasRoom() {
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(1, 1, Duration.ofSeconds(1)));
+    write(mems, "a", "1"); // frozen by apply: queue 1/1
+    write(mems, "b", "2"); // full, but the queue is full: stays active
+    assertEquals(1, frozenByWrites.size());
+    mems.removeFlushed(mems.oldestImmutable().orElseThrow());
+    FrozenMemTable b = mems.awaitRoom(() -> {}).orElseThrow();
+    assertEquals(2, b.minSeq());
+    assertEquals(List.of(b), mems.immutables());
+    assertTrue(mems.awaitRoom(() -> {}).isEmpty(), "the new active table has room");
   }
 
   @Test
   void getLooksInTheActiveTableThenImmutablesNewestFirst() {
-    MemTableSet mems = new MemTableSet(MEMTABLES, options(100, 10, Duration.ZERO));
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(100, 10, Duration.ZERO));
     long s1 = write(mems, "k", "old");
     write(mems, "other", "x");
     forceFreeze(mems);
@@ -176,7 +182,7 @@ class MemTableSetTest {
 
   @Test
   void removeFlushedOnlyAcceptsTheOldestImmutable() {
-    MemTableSet mems = new MemTableSet(MEMTABLES, options(1, 10, Duration.ZERO));
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(1, 10, Duration.ZERO));
     write(mems, "a", "1");
     write(mems, "b", "2");
     List<FrozenMemTable> q = mems.immutables();
@@ -195,7 +201,7 @@ class MemTableSetTest {
    */
   @Test
   void writerWaitsForAFlushThenProceeds() throws Exception {
-    MemTableSet mems = new MemTableSet(MEMTABLES, options(1, 1, Duration.ofSeconds(30)));
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(1, 1, Duration.ofSeconds(30)));
     write(mems, "a", "1"); // frozen: queue 1/1
     write(mems, "b", "2"); // active full, queue full: stays active
     assertEquals(1, mems.queueLength());
@@ -227,7 +233,7 @@ class MemTableSetTest {
 
   @Test
   void writerFailsWithWriteStallAfterTheTimeoutAndNothingIsLost() throws Exception {
-    MemTableSet mems = new MemTableSet(MEMTABLES, options(1, 1, Duration.ofMillis(200)));
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(1, 1, Duration.ofMillis(200)));
     write(mems, "a", "1");
     write(mems, "b", "2");
     long before = System.nanoTime();
@@ -246,7 +252,6 @@ class MemTableSetTest {
         Bytes.toDisplay(mems.get(Bytes.utf8("a"), KeyOrder.MAX_SEQUENCE).value()),
         "earlier writes are kept");
     assertEquals("2", new String(mems.get(Bytes.utf8("b"), KeyOrder.MAX_SEQUENCE).value(), UTF_8));
-    assertFalse(mems.writeLock().isLocked(), "the lock was released");
     // After a flush the same write succeeds.
     mems.removeFlushed(mems.oldestImmutable().orElseThrow());
     assertEquals(3, write(mems, "c", "3"));
@@ -254,7 +259,7 @@ class MemTableSetTest {
 
   @Test
   void severalBlockedWritersAllProceedAfterFlushes() throws Exception {
-    MemTableSet mems = new MemTableSet(MEMTABLES, options(1, 1, Duration.ofSeconds(30)));
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(1, 1, Duration.ofSeconds(30)));
     write(mems, "a", "1");
     write(mems, "b", "2");
     List<Future<Long>> writers = new ArrayList<>();
@@ -283,47 +288,51 @@ class MemTableSetTest {
 
   @Test
   void raisingTheQueueLimitReleasesAWaitingWriter() throws Exception {
-    MemTableSet mems = new MemTableSet(MEMTABLES, options(1, 1, Duration.ofSeconds(30)));
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(1, 1, Duration.ofSeconds(30)));
     write(mems, "a", "1");
     write(mems, "b", "2");
     Future<Long> blocked = pool.submit(() -> write(mems, "c", "3"));
     assertThrows(TimeoutException.class, () -> blocked.get(200, TimeUnit.MILLISECONDS));
-    mems.setImmutableQueueMaxLen(2);
+    setOptions(mems, o -> o.withImmutableQueueMaxLen(2));
     assertEquals(3, blocked.get(10, TimeUnit.SECONDS));
     assertEquals(2, mems.queueLength());
   }
 
   @Test
-  void settersValidateAndNameTheConfigKey() {
-    MemTableSet mems = new MemTableSet(MEMTABLES, MemTableOptions.defaults());
-    assertEquals(64 * MemTableOptions.MIB, mems.options().maxMemtableSizeBytes());
+  void optionsValidateAndNameTheConfigKey() {
+    MemTableSet mems = MemTableSet.create(MEMTABLES, MemTableOptions.defaults());
+    MemTableOptions o = mems.options();
+    assertEquals(64 * MemTableOptions.MIB, o.maxMemtableSizeBytes());
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> mems.setMaxMemtableEntries(0));
+        assertThrows(IllegalArgumentException.class, () -> o.withMaxMemtableEntries(0));
     assertTrue(e.getMessage().contains("max_memtable_entries"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> mems.setImmutableQueueMaxLen(0));
+    e = assertThrows(IllegalArgumentException.class, () -> o.withImmutableQueueMaxLen(0));
     assertTrue(e.getMessage().contains("immutable_queue_max_len"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> mems.setMaxMemtableSizeMb(-1));
+    e = assertThrows(IllegalArgumentException.class, () -> o.withMaxMemtableSizeMb(-1));
     assertTrue(e.getMessage().contains("max_memtable_size_mb"), e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> mems.setBackpressureTimeout(Duration.ofSeconds(-1)));
+            () -> o.withBackpressureTimeout(Duration.ofSeconds(-1)));
     assertTrue(e.getMessage().contains("backpressure_timeout"), e.getMessage());
     assertEquals(MemTableOptions.defaults(), mems.options(), "nothing changed");
-    mems.setMaxMemtableSizeMb(2);
-    mems.setMaxMemtableEntries(5);
-    mems.setBackpressureTimeout(Duration.ofMillis(5));
+    setOptions(
+        mems,
+        x ->
+            x.withMaxMemtableSizeMb(2)
+                .withMaxMemtableEntries(5)
+                .withBackpressureTimeout(Duration.ofMillis(5)));
     assertEquals(
         new MemTableOptions(2 * MemTableOptions.MIB, 5, 4, Duration.ofMillis(5)), mems.options());
   }
 
   @Test
   void loweringTheEntryThresholdFreezesBeforeTheNextWrite() {
-    MemTableSet mems = new MemTableSet(MEMTABLES, options(100, 4, Duration.ZERO));
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(100, 4, Duration.ZERO));
     write(mems, "a", "1");
     write(mems, "b", "2");
     assertEquals(0, mems.queueLength());
-    mems.setMaxMemtableEntries(2);
+    setOptions(mems, o -> o.withMaxMemtableEntries(2));
     write(mems, "c", "3");
     assertEquals(1, mems.queueLength());
     assertEquals(2, mems.oldestImmutable().orElseThrow().entryCount(), "a and b, already full");
@@ -332,7 +341,7 @@ class MemTableSetTest {
 
   @Test
   void listingShowsTheActiveTableAndTheQueueOldestFirst() {
-    MemTableSet mems = new MemTableSet(MEMTABLES, options(100, 4, Duration.ZERO));
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(100, 4, Duration.ZERO));
     long created = System.currentTimeMillis();
     write(mems, "a", "1");
     write(mems, "b", "2");
@@ -365,13 +374,13 @@ class MemTableSetTest {
 
   @Test
   void detailListsEntriesOfTheActiveOrAFrozenTable() {
-    MemTableSet mems = new MemTableSet(MEMTABLES, options(100, 4, Duration.ZERO));
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(100, 4, Duration.ZERO));
     write(mems, "b", "2");
     write(mems, "a", "1");
     write(mems, "a", null);
     FrozenMemTable frozen = forceFreeze(mems).orElseThrow();
     write(mems, "z", "26");
-    MemTableDetail d = mems.detail(frozen.snapshotId()).orElseThrow();
+    MemTableDetail d = mems.detail(frozen.snapshotId(), Integer.MAX_VALUE).orElseThrow();
     assertEquals("immutable", d.type());
     assertEquals(frozen.tableId(), d.tableId());
     assertEquals(frozen.snapshotId(), d.snapshotId());
@@ -384,19 +393,21 @@ class MemTableSetTest {
     assertEquals(2, d.entries().get(1).seq());
     assertArrayEquals(Bytes.utf8("1"), d.entries().get(1).value());
     assertArrayEquals(Bytes.utf8("b"), d.entries().get(2).key());
-    assertEquals(d.tableId(), mems.detail(frozen.tableId()).orElseThrow().tableId());
+    assertEquals(
+        d.tableId(), mems.detail(frozen.tableId(), Integer.MAX_VALUE).orElseThrow().tableId());
 
     String activeId = mems.activeSummary().tableId();
-    MemTableDetail a = mems.detail(activeId).orElseThrow();
+    MemTableDetail a = mems.detail(activeId, Integer.MAX_VALUE).orElseThrow();
     assertEquals("active", a.type());
     assertNull(a.snapshotId());
     assertEquals(1, a.entries().size());
     assertEquals(EntryKind.PUT, a.entries().get(0).op());
 
     assertEquals(2, mems.detail(frozen.snapshotId(), 2).orElseThrow().entries().size());
-    assertTrue(mems.detail("no-such-id").isEmpty());
+    assertTrue(mems.detail("no-such-id", Integer.MAX_VALUE).isEmpty());
     mems.removeFlushed(frozen);
-    assertTrue(mems.detail(frozen.snapshotId()).isEmpty(), "flushed tables are gone");
+    assertTrue(
+        mems.detail(frozen.snapshotId(), Integer.MAX_VALUE).isEmpty(), "flushed tables are gone");
     assertSame(null, mems.oldestImmutable().orElse(null));
   }
 
@@ -408,7 +419,7 @@ class MemTableSetTest {
    */
   @Test
   void everyAcknowledgedWriteStaysReadableThroughFreezesAndFlushes() throws Exception {
-    MemTableSet mems = new MemTableSet(MEMTABLES, options(25, 2, Duration.ofSeconds(30)));
+    MemTableSet mems = MemTableSet.create(MEMTABLES, options(25, 2, Duration.ofSeconds(30)));
     int perWriter = 3000;
     java.util.concurrent.atomic.AtomicIntegerArray written =
         new java.util.concurrent.atomic.AtomicIntegerArray(2 * perWriter);

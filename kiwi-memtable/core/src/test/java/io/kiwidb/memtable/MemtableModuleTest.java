@@ -18,9 +18,17 @@ class MemtableModuleTest {
     ModuleDescriptors.assertExports(
         module,
         Set.of(
-            "io.kiwidb.memtable to io.kiwidb.bench,io.kiwidb.engine",
-            "io.kiwidb.memtable.heap to io.kiwidb.bench,io.kiwidb.memtable.arena,"
+            "io.kiwidb.memtable to io.kiwidb.engine",
+            "io.kiwidb.memtable.heap to io.kiwidb.memtable.arena,"
                 + "io.kiwidb.memtable.redblack,io.kiwidb.memtable.skiplist"));
+  }
+
+  /** The queue, the replay buffer and the sort are package-private behind the interface. */
+  @Test
+  void theEnginePackageHoldsInterfacesAndValuesOnly() {
+    assertEquals(
+        Set.of("BulkLoader", "FrozenMemTable", "MemTableOptions", "MemTableSet", "SequencedBatch"),
+        ModuleDescriptors.assertApiPackage(module, "io.kiwidb.memtable"));
   }
 
   @Test

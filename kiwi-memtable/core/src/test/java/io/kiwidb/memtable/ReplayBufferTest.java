@@ -53,42 +53,34 @@ class ReplayBufferTest {
   }
 
   /** The engine's recovery before this class: add each entry, freeze after a batch when full. */
-  private static MemTableSet replayOneByOne(List<Batch> log, MemTableFactory f, MemTableOptions o) {
-    MemTableSet mems = new MemTableSet(f, o);
-    mems.writeLock().lock();
-    try {
-      for (Batch b : log) {
-        for (InternalEntry e : b.ops()) {
-          mems.add(e.key(), e.seq(), e.kind(), e.value());
-        }
-        MemTable active = mems.activeMemTable();
-        long n = active.entryCount();
-        if (n > 0
-            && (n >= o.maxMemtableEntries() || active.sizeBytes() >= o.maxMemtableSizeBytes())) {
-          mems.forceFreeze();
-        }
+  private static MemTableQueue replayOneByOne(
+      List<Batch> log, MemTableFactory f, MemTableOptions o) {
+    MemTableQueue mems = new MemTableQueue(f, o);
+    for (Batch b : log) {
+      for (InternalEntry e : b.ops()) {
+        mems.add(e.key(), e.seq(), e.kind(), e.value());
       }
-    } finally {
-      mems.writeLock().unlock();
+      MemTable active = mems.activeMemTable();
+      long n = active.entryCount();
+      if (n > 0
+          && (n >= o.maxMemtableEntries() || active.sizeBytes() >= o.maxMemtableSizeBytes())) {
+        mems.forceFreeze();
+      }
     }
     return mems;
   }
 
-  private static MemTableSet replayBuffered(List<Batch> log, MemTableFactory f, MemTableOptions o) {
-    MemTableSet mems = new MemTableSet(f, o);
-    ReplayBuffer buffer = new ReplayBuffer(mems);
-    mems.writeLock().lock();
-    try {
-      for (Batch b : log) {
-        for (InternalEntry e : b.ops()) {
-          buffer.add(e.key(), e.seq(), e.kind(), e.value());
-        }
-        buffer.endBatch();
+  private static MemTableQueue replayBuffered(
+      List<Batch> log, MemTableFactory f, MemTableOptions o) {
+    MemTableQueue mems = new MemTableQueue(f, o);
+    BulkLoader buffer = mems.bulkLoader();
+    for (Batch b : log) {
+      for (InternalEntry e : b.ops()) {
+        buffer.add(e.key(), e.seq(), e.kind(), e.value());
       }
-      buffer.finish();
-    } finally {
-      mems.writeLock().unlock();
+      buffer.endBatch();
     }
+    buffer.finish();
     return mems;
   }
 
@@ -101,7 +93,7 @@ class ReplayBufferTest {
   }
 
   /** Each memtable (frozen ones oldest first, then the active one) as its sorted entries. */
-  private static List<List<InternalEntry>> contents(MemTableSet mems) {
+  private static List<List<InternalEntry>> contents(MemTableQueue mems) {
     List<List<InternalEntry>> out = new ArrayList<>();
     for (FrozenMemTable f : mems.immutables()) {
       out.add(entries(f.iterator()));
@@ -134,8 +126,8 @@ class ReplayBufferTest {
             new MemTableOptions(1L << 30, 97, 1, Duration.ZERO),
             new MemTableOptions(1L << 30, 1, 1, Duration.ZERO),
             new MemTableOptions(1L << 30, Long.MAX_VALUE, 1, Duration.ZERO))) {
-      MemTableSet expected = replayOneByOne(log, f, o);
-      MemTableSet actual = replayBuffered(log, f, o);
+      MemTableQueue expected = replayOneByOne(log, f, o);
+      MemTableQueue actual = replayBuffered(log, f, o);
       assertEquals(ranges(expected), ranges(actual), "freeze points with " + o);
       assertEquals(contents(expected), contents(actual), "contents with " + o);
       assertEquals(
@@ -156,7 +148,7 @@ class ReplayBufferTest {
     MemTableFactory f = jittered(random.seed());
     List<Batch> log = randomLog(random, 3_000);
     MemTableOptions o = new MemTableOptions(40_000, Long.MAX_VALUE, 1, Duration.ZERO);
-    MemTableSet mems = replayBuffered(log, f, o);
+    MemTableQueue mems = replayBuffered(log, f, o);
     List<List<InternalEntry>> tables = contents(mems);
     assertTrue(tables.size() > 10, "expected many freezes, got " + tables.size());
     List<InternalEntry> all = new ArrayList<>();
@@ -227,8 +219,8 @@ class ReplayBufferTest {
         };
     List<Batch> log = randomLog(random, 1_000);
     MemTableOptions o = new MemTableOptions(20_000, Long.MAX_VALUE, 1, Duration.ZERO);
-    MemTableSet expected = replayOneByOne(log, plain, o);
-    MemTableSet actual = replayBuffered(log, plain, o);
+    MemTableQueue expected = replayOneByOne(log, plain, o);
+    MemTableQueue actual = replayBuffered(log, plain, o);
     assertEquals(ranges(expected), ranges(actual));
     assertEquals(contents(expected), contents(actual));
   }
@@ -295,31 +287,14 @@ class ReplayBufferTest {
   }
 
   @Test
-  void requiresTheWriteLock() {
-    MemTableSet mems =
-        new MemTableSet(SortedMapMemTable.factory("sorted-map"), MemTableOptions.defaults());
-    ReplayBuffer buffer = new ReplayBuffer(mems);
-    assertThrows(
-        IllegalStateException.class,
-        () -> buffer.add(new byte[] {1}, 1, EntryKind.PUT, new byte[0]));
-    assertThrows(IllegalStateException.class, buffer::endBatch);
-    assertThrows(IllegalStateException.class, buffer::finish);
-  }
-
-  @Test
   void rejectsAKindThatDisagreesWithTheValue() {
-    MemTableSet mems =
-        new MemTableSet(SortedMapMemTable.factory("sorted-map"), MemTableOptions.defaults());
-    ReplayBuffer buffer = new ReplayBuffer(mems);
-    mems.writeLock().lock();
-    try {
-      assertThrows(
-          IllegalArgumentException.class, () -> buffer.add(new byte[] {1}, 1, EntryKind.PUT, null));
-      assertThrows(
-          IllegalArgumentException.class,
-          () -> buffer.add(new byte[] {1}, 1, EntryKind.DELETE, new byte[0]));
-    } finally {
-      mems.writeLock().unlock();
-    }
+    BulkLoader buffer =
+        MemTableSet.create(SortedMapMemTable.factory("sorted-map"), MemTableOptions.defaults())
+            .bulkLoader();
+    assertThrows(
+        IllegalArgumentException.class, () -> buffer.add(new byte[] {1}, 1, EntryKind.PUT, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> buffer.add(new byte[] {1}, 1, EntryKind.DELETE, new byte[0]));
   }
 }
