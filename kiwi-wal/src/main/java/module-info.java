@@ -1,6 +1,7 @@
 /**
- * The write-ahead log: record format, segments, group commit and replay. Only the engine (and the
- * benchmarks) may use it.
+ * The write-ahead log: record format, segments, replay ({@link io.kiwidb.wal.WriteAheadLog}, {@link
+ * io.kiwidb.wal.WalReplay}). The engine sees its interfaces and values only; the segment writer and
+ * reader are package-private.
  */
 module io.kiwidb.wal {
   requires transitive io.kiwidb.api;
@@ -8,6 +9,5 @@ module io.kiwidb.wal {
   requires static com.google.errorprone.annotations; // @GuardedBy, checked at compile time
 
   exports io.kiwidb.wal to
-      io.kiwidb.engine,
-      io.kiwidb.bench;
+      io.kiwidb.engine;
 }

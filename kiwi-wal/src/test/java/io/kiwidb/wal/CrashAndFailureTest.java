@@ -1,6 +1,5 @@
 package io.kiwidb.wal;
 
-import static io.kiwidb.wal.WalTesting.DIR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +13,6 @@ import io.kiwidb.testkit.FaultInjectingFileSystem.Fault;
 import io.kiwidb.testkit.FaultInjectingFileSystem.Op;
 import io.kiwidb.testkit.SeededRandom;
 import io.kiwidb.testkit.SeededRandomExtension;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -34,7 +32,7 @@ class CrashAndFailureTest {
     final List<WalTesting.Rec> acked = new ArrayList<>();
     long deletedThrough;
 
-    void run(WriteAheadLog wal, Random random, int batches) {
+    void run(WalTesting.Appender wal, Random random, int batches) {
       try {
         for (int i = 0; i < batches; i++) {
           WalBatch b = WalTesting.randomBatch(random, 3, i % 7 == 0 ? 20_000 : 200);
@@ -48,7 +46,7 @@ class CrashAndFailureTest {
           assertEquals(expectedSeq, seq);
           acked.add(new WalTesting.Rec(seq, b));
           if (i % 5 == 4) {
-            wal.rollSegment();
+            wal.roll();
           }
           if (i == 12) {
             deletedThrough = acked.get(5).firstSeq();
@@ -99,8 +97,7 @@ class CrashAndFailureTest {
     long totalOps;
     {
       FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
-      WriteAheadLog wal =
-          WalTesting.openEmpty(fs, WalOptions.defaults().withSyncMode(mode), CommitListener.NONE);
+      WalTesting.Appender wal = WalTesting.openEmpty(fs, mode);
       new Workload().run(wal, new Random(seed), 25);
       totalOps = fs.count(Op.MUTATING);
     }
@@ -109,8 +106,7 @@ class CrashAndFailureTest {
       fs.failAt(Op.MUTATING, k, Fault.CRASH);
       Workload first = new Workload();
       try {
-        WriteAheadLog wal =
-            WalTesting.openEmpty(fs, WalOptions.defaults().withSyncMode(mode), CommitListener.NONE);
+        WalTesting.Appender wal = WalTesting.openEmpty(fs, mode);
         first.run(wal, new Random(seed), 25);
       } catch (KiwiIOException e) {
         // crashed inside open
@@ -118,8 +114,7 @@ class CrashAndFailureTest {
       fs.crash();
       // Recover (strictly: a crash must never look like corruption), write more, crash again.
       List<WalTesting.Rec> recovered = new ArrayList<>();
-      WriteAheadLog wal =
-          WalTesting.reopen(fs, WalOptions.defaults().withSyncMode(mode), recovered);
+      WalTesting.Appender wal = WalTesting.reopen(fs, mode, recovered);
       assertPrefix(first, List.of(), recovered, mode == SyncMode.ALWAYS);
       Workload second = new Workload();
       second.run(wal, new Random(seed + k), 3);
@@ -146,50 +141,9 @@ class CrashAndFailureTest {
   }
 
   @Test
-  void concurrentWritersAroundAFailedSyncLoseNoAcknowledgedBatch(SeededRandom random)
-      throws Exception {
-    FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
-    WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE);
-    fs.failAt(Op.SYNC, 5 + random.nextInt(20), Fault.CRASH);
-    int threads = 6;
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(threads);
-    List<java.util.concurrent.Future<List<WalTesting.Rec>>> futures = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Random r = new Random(random.nextLong());
-      futures.add(
-          pool.submit(
-              () -> {
-                List<WalTesting.Rec> acked = new ArrayList<>();
-                for (int i = 0; i < 50; i++) {
-                  WalBatch b = WalTesting.randomBatch(r, 2, 30);
-                  try {
-                    acked.add(new WalTesting.Rec(wal.append(b), b));
-                  } catch (KiwiIOException | BackgroundErrorException e) {
-                    break; // the log failed: nothing later may be acknowledged
-                  }
-                }
-                return acked;
-              }));
-    }
-    List<WalTesting.Rec> acked = new ArrayList<>();
-    for (java.util.concurrent.Future<List<WalTesting.Rec>> f : futures) {
-      acked.addAll(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
-    }
-    pool.shutdown();
-    assertTrue(fs.injectedFaults() > 0, "the sync failure fired");
-    fs.crash();
-    List<WalTesting.Rec> replayed = WalTesting.replayAll(fs, RecoveryMode.STRICT);
-    acked.sort((a, b) -> Long.compare(a.firstSeq(), b.firstSeq()));
-    WalTesting.assertSameRecords(
-        acked, replayed.subList(0, Math.min(acked.size(), replayed.size())));
-    assertEquals(acked.size(), replayed.size(), "only acknowledged batches were synced");
-  }
-
-  @Test
   void aFailedSyncPoisonsTheLogAndIsNeverRetried() {
     FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
-    WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE);
+    WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS);
     wal.append(WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0));
     fs.failAt(Op.SYNC, 1, Fault.TRANSIENT); // fails once; the disk "recovers" at once
     KiwiIOException first =
@@ -203,9 +157,9 @@ class CrashAndFailureTest {
             BackgroundErrorException.class,
             () -> wal.append(WalBatch.put(Bytes.utf8("c"), Bytes.utf8("3"), 0)));
     assertSame(first, later.getCause());
-    assertThrows(BackgroundErrorException.class, wal::rollSegment);
+    assertThrows(BackgroundErrorException.class, wal::roll);
     assertThrows(BackgroundErrorException.class, wal::sync);
-    assertSame(first, wal.failure());
+    assertSame(first, wal.log.failure());
     wal.close(); // closes without another fsync
     assertEquals(syncs, fs.count(Op.SYNC), "a failed fsync must not be retried");
   }
@@ -213,7 +167,7 @@ class CrashAndFailureTest {
   @Test
   void aFailedOrPartialWritePoisonsTheLogAndReplayEndsBeforeIt() {
     FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
-    WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE);
+    WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS);
     WalBatch a = WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0);
     wal.append(a);
     fs.setSpaceLeft(10); // the next write is cut short: a full disk
@@ -229,7 +183,7 @@ class CrashAndFailureTest {
     wal.close();
     // The half-written record is a torn tail: replay ends before it, reopen cuts it off.
     List<WalTesting.Rec> recovered = new ArrayList<>();
-    WriteAheadLog reopened = WalTesting.reopen(fs, WalOptions.defaults(), recovered);
+    WalTesting.Appender reopened = WalTesting.reopen(fs, SyncMode.ALWAYS, recovered);
     WalTesting.assertSameRecords(List.of(new WalTesting.Rec(1, a)), recovered);
     WalBatch d = WalBatch.put(Bytes.utf8("d"), Bytes.utf8("4"), 0);
     assertEquals(2, reopened.append(d));
@@ -237,33 +191,5 @@ class CrashAndFailureTest {
     WalTesting.assertSameRecords(
         List.of(new WalTesting.Rec(1, a), new WalTesting.Rec(2, d)),
         WalTesting.replayAll(fs, RecoveryMode.STRICT));
-  }
-
-  @Test
-  void aListenerFailurePoisonsTheLogButTheBatchIsInTheLog() throws IOException {
-    FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
-    IllegalStateException boom = new IllegalStateException("memtable insert failed");
-    WriteAheadLog wal =
-        WalTesting.openEmpty(
-            fs,
-            WalOptions.defaults(),
-            (s, b) -> {
-              if (s == 2) {
-                throw boom;
-              }
-            });
-    wal.append(WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0));
-    assertSame(
-        boom,
-        assertThrows(
-            IllegalStateException.class,
-            () -> wal.append(WalBatch.put(Bytes.utf8("b"), Bytes.utf8("2"), 0))));
-    assertThrows(
-        BackgroundErrorException.class,
-        () -> wal.append(WalBatch.put(Bytes.utf8("c"), Bytes.utf8("3"), 0)));
-    assertEquals(1, wal.lastSequence(), "the failed batch was never applied");
-    wal.close();
-    assertEquals(2, WalTesting.replayAll(fs, RecoveryMode.STRICT).size());
-    assertTrue(fs.delegate().exists(DIR.resolve("000001.log")));
   }
 }

@@ -17,7 +17,7 @@ class LogFormatTest {
         WalBatch.of(
             new WriteBatch().put(Bytes.utf8("k1"), Bytes.utf8("v1")).delete(Bytes.utf8("k2")),
             1_764_000_000_000L);
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       assertEquals(1, wal.append(batch));
     }
     String hex = Bytes.hex(fs.contents(WalTesting.DIR.resolve("000001.log")));

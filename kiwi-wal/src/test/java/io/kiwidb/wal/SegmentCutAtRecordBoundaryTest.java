@@ -29,12 +29,12 @@ class SegmentCutAtRecordBoundaryTest {
 
   private static List<WalTesting.Rec> writeTwoSegments(InMemoryFileSystem fs, SeededRandom random) {
     List<WalTesting.Rec> written = new ArrayList<>();
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       for (int i = 0; i < 8; i++) {
         WalBatch b = WalTesting.randomBatch(random, 3, 40);
         written.add(new WalTesting.Rec(wal.append(b), b));
         if (i == 3) {
-          wal.rollSegment();
+          wal.roll();
         }
       }
     }

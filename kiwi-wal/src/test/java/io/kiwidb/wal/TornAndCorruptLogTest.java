@@ -41,7 +41,7 @@ class TornAndCorruptLogTest {
   private static Log buildLog(SeededRandom random) throws IOException {
     InMemoryFileSystem fs = new InMemoryFileSystem();
     List<WalTesting.Rec> written = new ArrayList<>();
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       for (int i = 0; i < 60; i++) {
         WalBatch b;
         if (i == 10 || i == 40) {
@@ -228,7 +228,7 @@ class TornAndCorruptLogTest {
       List<WalTesting.Rec> recovered = new ArrayList<>();
       WalBatch next = WalTesting.randomBatch(random, 2, 50);
       long seq;
-      try (WriteAheadLog wal = WalTesting.reopen(fs, WalOptions.defaults(), recovered)) {
+      try (WalTesting.Appender wal = WalTesting.reopen(fs, SyncMode.ALWAYS, recovered)) {
         WalTesting.assertSameRecords(log.records.subList(0, k), recovered);
         seq = wal.append(next);
       }
@@ -243,12 +243,12 @@ class TornAndCorruptLogTest {
   void aDamagedMiddleSegmentHidesEveryLaterSegmentInPointInTime(SeededRandom random) {
     InMemoryFileSystem fs = new InMemoryFileSystem();
     List<WalTesting.Rec> written = new ArrayList<>();
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       for (int i = 0; i < 30; i++) {
         WalBatch b = WalTesting.randomBatch(random, 2, 50);
         written.add(new WalTesting.Rec(wal.append(b), b));
         if (i % 10 == 9) {
-          wal.rollSegment();
+          wal.roll();
         }
       }
     }

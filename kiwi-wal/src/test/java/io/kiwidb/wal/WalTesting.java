@@ -22,15 +22,72 @@ final class WalTesting {
   /** A replayed or acknowledged batch with its first sequence number. */
   record Rec(long firstSeq, WalBatch batch) {}
 
-  /** Opens a log on {@code fs} after replaying it strictly; recovered records go to {@code out}. */
-  static WriteAheadLog reopen(FileSystem fs, WalOptions options, List<Rec> out) {
-    WalReplay.Result r =
-        WalReplay.replay(fs, DIR, RecoveryMode.STRICT, (s, b) -> out.add(new Rec(s, b)));
-    return WriteAheadLog.open(fs, DIR, options, r, r.lastSequence(), CommitListener.NONE);
+  /**
+   * The log driven as the engine's commit leader drives it, one batch per group: assign the next
+   * sequence numbers, append, and sync in {@link SyncMode#ALWAYS}.
+   */
+  static final class Appender implements AutoCloseable {
+    final WriteAheadLog log;
+    private SyncMode mode;
+
+    Appender(WriteAheadLog log, SyncMode mode) {
+      this.log = log;
+      this.mode = mode;
+    }
+
+    /** Appends one batch as its own group; returns its first sequence number. */
+    long append(WalBatch b) {
+      long first = log.lastSequence() + 1;
+      log.append(first, List.of(b));
+      if (mode == SyncMode.ALWAYS) {
+        log.sync();
+      }
+      return first;
+    }
+
+    void setSyncMode(SyncMode m) {
+      this.mode = m;
+    }
+
+    long roll() {
+      return log.roll();
+    }
+
+    void sync() {
+      log.sync();
+    }
+
+    int deleteSegmentsThrough(long seq) {
+      return log.deleteSegmentsThrough(seq);
+    }
+
+    List<Long> liveSegments() {
+      return log.liveSegments();
+    }
+
+    long liveEntryCount() {
+      return log.liveEntryCount();
+    }
+
+    long lastSequence() {
+      return log.lastSequence();
+    }
+
+    @Override
+    public void close() {
+      log.close();
+    }
   }
 
-  static WriteAheadLog openEmpty(FileSystem fs, WalOptions options, CommitListener listener) {
-    return WriteAheadLog.open(fs, DIR, options, WalReplay.Result.empty(), 0, listener);
+  /** Opens a log on {@code fs} after replaying it strictly; recovered records go to {@code out}. */
+  static Appender reopen(FileSystem fs, SyncMode mode, List<Rec> out) {
+    WalReplay.Result r =
+        WalReplay.replay(fs, DIR, RecoveryMode.STRICT, (s, b) -> out.add(new Rec(s, b)));
+    return new Appender(WriteAheadLog.open(fs, DIR, r, r.lastSequence()), mode);
+  }
+
+  static Appender openEmpty(FileSystem fs, SyncMode mode) {
+    return new Appender(WriteAheadLog.open(fs, DIR, WalReplay.Result.empty(), 0), mode);
   }
 
   static List<Rec> replayAll(FileSystem fs, RecoveryMode mode) {

@@ -29,10 +29,7 @@ class WriteAheadLogTest {
   @Test
   void batchesRoundTripWithTheirSequenceNumbers(SeededRandom random) {
     List<WalTesting.Rec> written = new ArrayList<>();
-    List<WalTesting.Rec> applied = new ArrayList<>();
-    try (WriteAheadLog wal =
-        WalTesting.openEmpty(
-            fs, WalOptions.defaults(), (s, b) -> applied.add(new WalTesting.Rec(s, b)))) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       WriteBatch wb = new WriteBatch().put(Bytes.utf8("k"), new byte[0]).delete(Bytes.utf8("gone"));
       WalBatch first = WalBatch.of(wb, 1234);
       written.add(new WalTesting.Rec(wal.append(first), first));
@@ -44,14 +41,13 @@ class WriteAheadLogTest {
       assertEquals(3, written.get(1).firstSeq(), "a batch of two ops uses two sequence numbers");
       assertEquals(wal.lastSequence(), lastSeq(written));
     }
-    WalTesting.assertSameRecords(written, applied);
     WalTesting.assertSameRecords(written, WalTesting.replayAll(fs, RecoveryMode.STRICT));
   }
 
   @Test
   void aBatchAppendedTwiceIsLoggedTwiceWithItsOwnSequenceNumbers() {
     WalBatch b = WalBatch.put(Bytes.utf8("k"), Bytes.utf8("v"), 7);
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       assertEquals(1, wal.append(b));
       assertEquals(2, wal.append(b));
     }
@@ -63,7 +59,7 @@ class WriteAheadLogTest {
   @Test
   void recordsSpanningSeveralBlocksRoundTrip(SeededRandom random) {
     List<WalTesting.Rec> written = new ArrayList<>();
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       for (int size : new int[] {5, 32 * 1024, 100_000, 3, 1 << 20}) {
         WalBatch b = WalBatch.put(Bytes.utf8("big"), random.bytes(size), size);
         written.add(new WalTesting.Rec(wal.append(b), b));
@@ -75,14 +71,14 @@ class WriteAheadLogTest {
   @Test
   void reopeningContinuesSequencesInANewSegmentAndCountsLiveEntries(SeededRandom random) {
     List<WalTesting.Rec> written = new ArrayList<>();
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       for (int i = 0; i < 10; i++) {
         WalBatch b = WalTesting.randomBatch(random, 3, 20);
         written.add(new WalTesting.Rec(wal.append(b), b));
       }
     }
     List<WalTesting.Rec> recovered = new ArrayList<>();
-    try (WriteAheadLog wal = WalTesting.reopen(fs, WalOptions.defaults(), recovered)) {
+    try (WalTesting.Appender wal = WalTesting.reopen(fs, SyncMode.ALWAYS, recovered)) {
       WalTesting.assertSameRecords(written, recovered);
       assertEquals(List.of(1L, 2L), wal.liveSegments());
       assertEquals(entries(written), wal.liveEntryCount());
@@ -97,12 +93,12 @@ class WriteAheadLogTest {
 
   @Test
   void segmentsAreDeletedOnlyOnceEveryRecordInThemIsFlushed(SeededRandom random) {
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       long s1 = wal.append(WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0));
       long s2 = wal.append(WalBatch.put(Bytes.utf8("b"), Bytes.utf8("2"), 0));
-      assertEquals(2, wal.rollSegment());
+      assertEquals(2, wal.roll());
       long s3 = wal.append(WalBatch.put(Bytes.utf8("c"), Bytes.utf8("3"), 0));
-      assertEquals(3, wal.rollSegment());
+      assertEquals(3, wal.roll());
       assertEquals(List.of(1L, 2L, 3L), wal.liveSegments());
       assertEquals(3, wal.liveEntryCount());
       assertEquals(0, wal.deleteSegmentsThrough(s1), "segment 1 still holds " + s2);
@@ -117,24 +113,27 @@ class WriteAheadLogTest {
     assertEquals(List.of(), WalTesting.replayAll(fs, RecoveryMode.STRICT));
   }
 
+  /** A whole commit group is one write: its batches get consecutive sequence numbers, in order. */
   @Test
-  void aRollFromInsideTheListenerKeepsTheOldSegmentUntilItsLaterBatchesAreFlushed() {
-    WriteAheadLog[] self = new WriteAheadLog[1];
-    try (WriteAheadLog wal =
-        WalTesting.openEmpty(
-            fs,
-            WalOptions.defaults(),
-            (s, b) -> {
-              if (s == 1) {
-                self[0].rollSegment(); // the "memtable" froze after batch 1
-              }
-            })) {
-      self[0] = wal;
-      wal.append(WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0));
-      assertEquals(List.of(1L, 2L), wal.liveSegments());
-      wal.append(WalBatch.put(Bytes.utf8("b"), Bytes.utf8("2"), 0));
-      assertEquals(1, wal.deleteSegmentsThrough(1));
+  void aGroupIsAppendedInOneWriteWithConsecutiveSequences() {
+    WalBatch a = WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0);
+    WalBatch two =
+        WalBatch.of(
+            new WriteBatch().put(Bytes.utf8("b"), Bytes.utf8("2")).delete(Bytes.utf8("c")), 0);
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
+      wal.log.append(5, List.of(a, two, a));
+      assertEquals(8, wal.lastSequence());
+      assertEquals(1, wal.log.groupsWritten());
+      assertEquals(3, wal.log.batchesWritten());
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> wal.log.append(8, List.of(a)));
+      assertTrue(e.getMessage().contains("does not follow the last logged 8"), e.getMessage());
+      wal.sync();
+      assertEquals(1, wal.log.syncs());
     }
+    WalTesting.assertSameRecords(
+        List.of(new WalTesting.Rec(5, a), new WalTesting.Rec(6, two), new WalTesting.Rec(8, a)),
+        WalTesting.replayAll(fs, RecoveryMode.STRICT));
   }
 
   @Test
@@ -144,9 +143,7 @@ class WriteAheadLogTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SyncMode.fromConfig("sometimes"));
     assertTrue(e.getMessage().contains("sometimes"), e.getMessage());
-    try (WriteAheadLog wal =
-        WalTesting.openEmpty(
-            fs, WalOptions.defaults().withSyncMode(SyncMode.NONE), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.NONE)) {
       wal.append(WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0));
       fs.crash();
       // (handles are stale after the crash; only the durable state matters here)
@@ -155,11 +152,8 @@ class WriteAheadLogTest {
     }
     assertEquals(
         List.of(), WalTesting.replayAll(fs, RecoveryMode.STRICT), "none: lost on power loss");
-    try (WriteAheadLog wal =
-        WalTesting.reopen(
-            fs, WalOptions.defaults().withSyncMode(SyncMode.NONE), new ArrayList<>())) {
+    try (WalTesting.Appender wal = WalTesting.reopen(fs, SyncMode.NONE, new ArrayList<>())) {
       wal.setSyncMode(SyncMode.ALWAYS);
-      assertEquals(SyncMode.ALWAYS, wal.syncMode());
       wal.append(WalBatch.put(Bytes.utf8("b"), Bytes.utf8("2"), 0));
       fs.crash();
     } catch (RuntimeException expected) {
@@ -170,13 +164,13 @@ class WriteAheadLogTest {
 
   @Test
   void callsAfterCloseFailClearlyAndCloseIsIdempotent() {
-    WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE);
+    WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS);
     wal.close();
     wal.close();
     WalBatch b = WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0);
     EngineClosedException e = assertThrows(EngineClosedException.class, () -> wal.append(b));
     assertTrue(e.getMessage().contains("closed"), e.getMessage());
-    assertThrows(EngineClosedException.class, wal::rollSegment);
+    assertThrows(EngineClosedException.class, wal::roll);
     assertThrows(EngineClosedException.class, wal::sync);
     assertThrows(EngineClosedException.class, () -> wal.deleteSegmentsThrough(1));
   }
@@ -184,32 +178,25 @@ class WriteAheadLogTest {
   @Test
   void badArgumentsAreRejectedWithTheValue() {
     assertThrows(IllegalArgumentException.class, () -> WalBatch.of(List.of(), 0));
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new WalOptions(SyncMode.ALWAYS, 0, 1));
-    assertTrue(e.getMessage().contains("maxGroupBytes"), e.getMessage());
     WalReplay.Result r =
         new WalReplay.Result(List.of(), List.of(), 1, 1, 7, java.util.Optional.empty());
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> WriteAheadLog.open(fs, DIR, WalOptions.defaults(), r, 6, CommitListener.NONE));
+    assertThrows(IllegalArgumentException.class, () -> WriteAheadLog.open(fs, DIR, r, 6));
   }
 
   @Test
   void openRefusesAReplayResultThatDoesNotDescribeTheDirectory() {
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       wal.append(WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0));
     }
     IllegalStateException e =
-        assertThrows(
-            IllegalStateException.class,
-            () -> WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE));
+        assertThrows(IllegalStateException.class, () -> WalTesting.openEmpty(fs, SyncMode.ALWAYS));
     assertTrue(e.getMessage().contains("000001.log"), e.getMessage());
     assertEquals(1, WalTesting.replayAll(fs, RecoveryMode.STRICT).size(), "nothing overwritten");
   }
 
   @Test
   void anUnknownFormatVersionFailsInBothModes() throws IOException {
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       wal.append(WalBatch.put(Bytes.utf8("a"), Bytes.utf8("1"), 0));
     }
     Path seg = DIR.resolve("000001.log");
@@ -227,10 +214,10 @@ class WriteAheadLogTest {
 
   @Test
   void aMissingMiddleSegmentIsCorruption() throws IOException {
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       for (int i = 0; i < 3; i++) {
         wal.append(WalBatch.put(Bytes.utf8("k" + i), Bytes.utf8("v"), 0));
-        wal.rollSegment();
+        wal.roll();
       }
     }
     fs.delete(DIR.resolve("000002.log"));
@@ -244,12 +231,12 @@ class WriteAheadLogTest {
   @Test
   void openSetsDamageAsideSoNewWritesAreNotHiddenBehindIt(SeededRandom random) throws IOException {
     List<WalTesting.Rec> written = new ArrayList<>();
-    try (WriteAheadLog wal = WalTesting.openEmpty(fs, WalOptions.defaults(), CommitListener.NONE)) {
+    try (WalTesting.Appender wal = WalTesting.openEmpty(fs, SyncMode.ALWAYS)) {
       for (int i = 0; i < 20; i++) {
         WalBatch b = WalTesting.randomBatch(random, 2, 100);
         written.add(new WalTesting.Rec(wal.append(b), b));
         if (i == 9) {
-          wal.rollSegment();
+          wal.roll();
         }
       }
     }
@@ -267,10 +254,10 @@ class WriteAheadLogTest {
     assertEquals(WalReplay.DamageKind.CORRUPTION, r.damage().orElseThrow().kind());
 
     List<WalTesting.Rec> expected = new ArrayList<>(recovered);
-    try (WriteAheadLog wal =
-        WriteAheadLog.open(
-            fs, DIR, WalOptions.defaults(), r, r.lastSequence(), CommitListener.NONE)) {
-      assertEquals(2, wal.currentSegment(), "live segment numbers stay contiguous");
+    try (WalTesting.Appender wal =
+        new WalTesting.Appender(
+            WriteAheadLog.open(fs, DIR, r, r.lastSequence()), SyncMode.ALWAYS)) {
+      assertEquals(2, wal.log.currentSegment(), "live segment numbers stay contiguous");
       assertEquals(entries(recovered), wal.liveEntryCount());
       WalBatch nb = WalTesting.randomBatch(random, 2, 100);
       expected.add(new WalTesting.Rec(wal.append(nb), nb));
