@@ -1,18 +1,25 @@
 /**
- * The LSM engine: wiring, config, flush pipeline, recovery and logging.
+ * The LSM engine: the composition root (Guice), config, the write path with its group commit, the
+ * read path, the flush pipeline, compaction scheduling, recovery and logging.
  *
- * <p>Guice, Jackson and logback are confined to this module; nothing here is exported to
- * applications, which reach the engine through {@link io.kiwidb.api.KiwiDb} and ServiceLoader.
+ * <p>It compiles against kiwi-api and the component cores' interfaces (write-ahead log, memtable
+ * set, table store, compaction jobs, file system), never against an implementation: the memtables,
+ * filters, codecs and compaction strategies arrive on the module path, ServiceLoader finds them,
+ * and config picks one. Applications reach the engine through {@link io.kiwidb.api.KiwiDb} and
+ * ServiceLoader, or through {@link io.kiwidb.engine.LsmEngine#builder} to pass their own file
+ * system or Guice bindings.
  */
 module io.kiwidb.engine {
   requires transitive io.kiwidb.api;
+  // Guice is an automatic module (stable Automatic-Module-Name); transitive because
+  // LsmEngine.Builder takes its Modules.
+  requires transitive com.google.guice;
   requires io.kiwidb.fs;
   requires io.kiwidb.wal;
   requires io.kiwidb.memtable;
   requires io.kiwidb.sstable;
   requires io.kiwidb.compaction;
   requires com.fasterxml.jackson.databind;
-  requires com.google.guice; // automatic module
   requires jakarta.inject; // explicit module; @jakarta.inject.Inject, Provider
   requires com.google.common; // guava 33.x is explicit; Guice (automatic) cannot require it
   requires org.slf4j;
@@ -23,18 +30,16 @@ module io.kiwidb.engine {
   // Jackson reads the config package reflectively (records/POJOs there, if any).
   opens io.kiwidb.engine.config to
       com.fasterxml.jackson.databind;
-  // Package-private @Inject constructors and @Provides methods.
-  opens io.kiwidb.engine.internal to
+  // Package-private @Inject constructors and @Provides methods of the engine's collaborators.
+  opens io.kiwidb.engine to
       com.google.guice;
 
   // Our appender may be named in an application's logback.xml (Joran instantiates it).
   exports io.kiwidb.engine.logging to
       ch.qos.logback.core;
 
-  // LsmEngine.open(FileSystem, ...) for tools and tests that inject a file system.
-  exports io.kiwidb.engine to
-      io.kiwidb.cli,
-      io.kiwidb.bench;
+  // LsmEngine and its builder: open a store with your own file system or Guice bindings.
+  exports io.kiwidb.engine;
 
   provides io.kiwidb.api.spi.EngineProvider with
       io.kiwidb.engine.KiwiEngineProvider;

@@ -4,6 +4,7 @@ import io.kiwidb.api.CompactionActivity;
 import io.kiwidb.api.CompactionInfo;
 import io.kiwidb.api.spi.CompactionPlan;
 import io.kiwidb.api.spi.TableMeta;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,7 @@ final class CompactionHistory {
 
   private record Running(CompactionInfo info, long startNanos) {}
 
+  @Inject
   CompactionHistory() {
     this(Clock.systemUTC());
   }

@@ -1,25 +1,17 @@
 package io.kiwidb.engine;
 
+import io.kiwidb.api.spi.CompactionOptions;
 import io.kiwidb.api.spi.CompactionPlan;
-import io.kiwidb.api.spi.InternalEntry;
-import io.kiwidb.api.spi.InternalIterator;
-import io.kiwidb.api.spi.KeyOrder;
+import io.kiwidb.api.spi.CompactionStrategy;
 import io.kiwidb.api.spi.LevelView;
 import io.kiwidb.api.spi.TableMeta;
-import io.kiwidb.compaction.LevelIterator;
-import io.kiwidb.compaction.MergingIterator;
-import io.kiwidb.compaction.OutputSplitter;
-import io.kiwidb.compaction.VersionPruningIterator;
-import io.kiwidb.sstable.TableBuilder;
-import io.kiwidb.sstable.TableProperties;
-import io.kiwidb.sstable.manifest.VersionEdit;
-import io.kiwidb.sstable.manifest.VersionRef;
-import io.kiwidb.sstable.manifest.VersionSet;
-import java.io.IOException;
-import java.nio.file.Path;
+import io.kiwidb.compaction.Compactor;
+import io.kiwidb.engine.config.EngineConfig;
+import io.kiwidb.sstable.TableStore;
+import io.kiwidb.sstable.TableVersion;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,29 +26,58 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs compactions on {@code compaction_max_workers} background threads: after each flush, every
  * {@code compaction_check_interval}, and once at startup, it asks the configured {@link
- * io.kiwidb.api.spi.CompactionStrategy} for a plan over the current version, merges the inputs,
- * writes the outputs, and installs the result with one manifest edit. The version set deletes the
- * inputs once no reader holds them.
+ * CompactionStrategy} for a plan over the current version and hands the plan to the {@link
+ * Compactor}, which merges, writes and installs it. The table store deletes the inputs once no
+ * reader holds them.
  *
- * <p>Invariants: a file is in at most one running compaction (the busy set, which the picker must
- * avoid); output files never split the versions of one user key, because files of L1 and deeper
- * must own disjoint key ranges; a failed compaction deletes the outputs it wrote and sets the
- * engine's background error, leaving the version as it was.
+ * <p>What the scheduler owns is the bookkeeping a picker must not: the busy set (a file is in at
+ * most one running compaction, and the picker is told which are taken) and the per-level compaction
+ * cursors, which a plan hands back ({@link CompactionPlan#nextCursor()}) so a round-robin picker
+ * stays a pure function.
  *
- * <p>Thread safety: {@link #wake} and {@link #stop} may be called from any thread; the busy set and
- * the leveled cursors are guarded by {@code lock}.
+ * <p>Invariants: a failed compaction leaves the version as it was (the job deletes its outputs) and
+ * sets the engine's background error.
+ *
+ * <p>Thread safety: {@link #levelsChanged}, {@link #setWorkers} and {@link #stop} may be called
+ * from any thread; the busy set and the cursors are guarded by the pool's lock.
  */
-final class CompactionScheduler {
+final class CompactionScheduler implements CompactionTrigger {
   private static final Logger log = LoggerFactory.getLogger(CompactionScheduler.class);
 
-  private final EngineCore core;
+  private final TableStore tables;
+  private final Compactor compactor;
+  private final CompactionStrategy strategy;
+  private final Provider<EngineConfig> config;
+  private final SnapshotList snapshots;
+  private final BackgroundErrors errors;
+  private final Counters counters;
+  private final WriteStall stall;
+  private final CompactionHistory history;
   private final WorkerPool pool = new WorkerPool(this::run);
   private final Set<Long> busy = new HashSet<>();
   private final Map<Integer, byte[]> cursors = new HashMap<>();
   private volatile boolean stopping;
 
-  CompactionScheduler(EngineCore core) {
-    this.core = core;
+  @Inject
+  CompactionScheduler(
+      TableStore tables,
+      Compactor compactor,
+      CompactionStrategy strategy,
+      Provider<EngineConfig> config,
+      SnapshotList snapshots,
+      BackgroundErrors errors,
+      Counters counters,
+      WriteStall stall,
+      CompactionHistory history) {
+    this.tables = tables;
+    this.compactor = compactor;
+    this.strategy = strategy;
+    this.config = config;
+    this.snapshots = snapshots;
+    this.errors = errors;
+    this.counters = counters;
+    this.stall = stall;
+    this.history = history;
   }
 
   void start(int workerCount, ThreadFactory threads) {
@@ -68,26 +89,27 @@ final class CompactionScheduler {
     pool.setWorkers(count);
   }
 
-  void wake() {
+  @Override
+  public void levelsChanged() {
     pool.wake();
   }
 
   /** Stops picking new work and waits for running compactions to finish. */
   void stop() {
     stopping = true;
-    wake();
+    pool.wake();
     pool.join(Duration.ofSeconds(60));
   }
 
   private void run(int id) {
     try {
-      while (!stopping && core.backgroundError() == null && !pool.retired(id)) {
+      while (!stopping && errors.get() == null && !pool.retired(id)) {
         Optional<Picked> picked = pick();
         if (picked.isEmpty()) {
           pool.lock.lock();
           try {
             if (!stopping) {
-              pool.changed.await(core.parts.checkIntervalMillis(), TimeUnit.MILLISECONDS);
+              pool.changed.await(checkIntervalMillis(), TimeUnit.MILLISECONDS);
             }
           } finally {
             pool.lock.unlock();
@@ -95,11 +117,11 @@ final class CompactionScheduler {
           continue;
         }
         CompactionPlan plan = picked.get().plan();
-        long job = core.compactionHistory().started(core.parts.compactionStrategy.name(), plan);
+        long job = history.started(strategy.name(), plan);
         try {
-          core.compactionHistory().finished(job, compact(picked.get()));
-        } catch (IOException | RuntimeException | Error e) {
-          core.compactionHistory().failed(job, e);
+          history.finished(job, compact(picked.get()));
+        } catch (Exception | Error e) {
+          history.failed(job, e);
           throw e;
         } finally {
           release(plan);
@@ -108,20 +130,23 @@ final class CompactionScheduler {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
-      core.setBackgroundError("compaction", t);
+      errors.set("compaction", t);
     }
+  }
+
+  private long checkIntervalMillis() {
+    return Math.max(1, config.get().compactionCheckInterval().toMillis());
   }
 
   /** A plan and the view it was picked from (whose deeper levels decide tombstone dropping). */
   private record Picked(CompactionPlan plan, LevelView view) {}
 
   private Optional<Picked> pick() {
+    CompactionOptions options = config.get().compactionOptions();
     pool.lock.lock();
-    try (VersionRef ref = core.parts.tables.versions().acquire()) {
-      LevelView view =
-          new LevelView(ref.version().levelView(busy).levels(), Set.copyOf(busy), cursors);
-      Optional<CompactionPlan> plan =
-          core.parts.compactionStrategy.pick(view, core.parts.compactionOptions());
+    try (TableVersion version = tables.acquire()) {
+      LevelView view = version.levelView(Set.copyOf(busy), cursors);
+      Optional<CompactionPlan> plan = strategy.pick(view, options);
       plan.ifPresent(
           p -> {
             p.inputs().forEach(t -> busy.add(t.fileNumber()));
@@ -146,36 +171,19 @@ final class CompactionScheduler {
   }
 
   /** Runs one compaction; returns the files it installed (for a trivial move, the moved one). */
-  private List<TableMeta> compact(Picked picked) throws IOException {
+  private List<TableMeta> compact(Picked picked) throws java.io.IOException {
     CompactionPlan plan = picked.plan();
-    EngineParts parts = core.parts;
     long start = System.nanoTime();
-    VersionEdit edit = new VersionEdit();
-    plan.inputs().forEach(edit::deleteFile);
+    List<TableMeta> outputs = compactor.compact(plan, picked.view(), snapshots.sequences());
     long written = 0;
-    List<TableMeta> outputs = new ArrayList<>();
-    if (plan.isTrivialMove()) {
-      TableMeta moved = plan.inputs().get(0).atLevel(plan.outputLevel());
-      edit.addFile(moved);
-      outputs.add(moved);
-    } else {
-      try {
-        merge(picked, outputs);
-      } catch (IOException | RuntimeException e) {
-        for (TableMeta out : outputs) {
-          parts.fs.deleteIfExists(parts.tables.versions().tablePath(out.fileNumber()));
-        }
-        throw e;
-      }
+    if (!plan.isTrivialMove()) {
       for (TableMeta out : outputs) {
-        edit.addFile(out);
         written += out.sizeBytes();
       }
     }
-    parts.tables.versions().logAndApply(edit);
-    core.counters().compactions.increment();
-    core.counters().bytesCompacted.add(written);
-    parts.writeStall.l0Changed();
+    counters.compactions.increment();
+    counters.bytesCompacted.add(written);
+    stall.l0Changed();
     log.atInfo()
         .setMessage("Compaction installed")
         .addKeyValue("reason", plan.reason())
@@ -186,79 +194,5 @@ final class CompactionScheduler {
         .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
         .log();
     return outputs;
-  }
-
-  /**
-   * Merges the inputs, newest source first (L0 files by age, then one concatenated run per deeper
-   * level), drops what no snapshot can see, and writes output files split on user-key boundaries
-   * where {@link OutputSplitter} says: at the target size, or for leveled compaction from half the
-   * target on where a file of the level below ends, so the outputs later overlap fewer files there.
-   * Each finished output is added to {@code outputs} at once, so a failure can delete it.
-   */
-  private void merge(Picked picked, List<TableMeta> outputs) throws IOException {
-    CompactionPlan plan = picked.plan();
-    EngineParts parts = core.parts;
-    List<InternalIterator> sources = new ArrayList<>();
-    List<TableMeta> l0 = new ArrayList<>(plan.inputsAt(0));
-    l0.sort(Comparator.comparingLong(TableMeta::maxSeq).reversed());
-    for (TableMeta t : l0) {
-      sources.add(parts.tables.iterator(t));
-    }
-    for (int level = Math.max(1, plan.startLevel()); level <= plan.outputLevel(); level++) {
-      List<TableMeta> files = new ArrayList<>(plan.inputsAt(level));
-      if (!files.isEmpty()) {
-        files.sort((a, b) -> KeyOrder.compareKeys(a.smallestKey(), b.smallestKey()));
-        sources.add(new LevelIterator(files, parts.tables::iterator));
-      }
-    }
-    MergingIterator merged = new MergingIterator(sources);
-    merged.seekToFirst();
-    // Tiered merges whole runs, so where its files end never changes what it rewrites later.
-    int below = plan.outputLevel() + 1;
-    boolean align = plan.alignOutputs() && below < picked.view().levelCount();
-    OutputSplitter splitter =
-        new OutputSplitter(align ? picked.view().level(below) : List.of(), plan.targetFileBytes());
-    VersionSet versions = parts.tables.versions();
-    TableBuilder builder = null;
-    long number = 0;
-    byte[] lastKey = null;
-    try (VersionPruningIterator pruned =
-        new VersionPruningIterator(
-            merged,
-            core.snapshots().sequences(),
-            VersionPruningIterator.DeeperLevels.below(picked.view(), plan.outputLevel()))) {
-      while (pruned.hasNext()) {
-        InternalEntry e = pruned.next();
-        boolean newKey = lastKey == null || KeyOrder.compareKeys(e.key(), lastKey) != 0;
-        if (newKey
-            && splitter.splitBefore(e.key(), builder == null ? 0 : builder.estimatedFileSize())) {
-          outputs.add(finish(builder, number, plan.outputLevel()));
-          builder = null;
-        }
-        if (builder == null) {
-          number = versions.newFileNumber();
-          builder = TableBuilder.create(parts.fs, versions.tablePath(number), parts.tableOptions);
-        }
-        builder.add(e);
-        lastKey = e.key();
-      }
-      if (builder != null) {
-        outputs.add(finish(builder, number, plan.outputLevel()));
-        builder = null;
-      }
-    } finally {
-      if (builder != null) {
-        builder.abandon();
-        parts.fs.deleteIfExists(versions.tablePath(number));
-      }
-    }
-    parts.fs.syncDirectory(versions.tablePath(0).getParent());
-  }
-
-  private TableMeta finish(TableBuilder builder, long number, int level) throws IOException {
-    EngineParts parts = core.parts;
-    TableProperties props = builder.finish();
-    Path path = parts.tables.versions().tablePath(number);
-    return props.toMeta(number, level, parts.fs.size(path));
   }
 }

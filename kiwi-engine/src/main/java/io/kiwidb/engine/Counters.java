@@ -1,6 +1,7 @@
 package io.kiwidb.engine;
 
 import io.kiwidb.api.EngineCounters;
+import jakarta.inject.Inject;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,6 +23,7 @@ final class Counters {
   final LongAdder bytesWritten = new LongAdder();
 
   /** Creates zeroed counters. */
+  @Inject
   Counters() {}
 
   /** The counters as the API record, with the block cache's and the WAL's figures. */

@@ -18,7 +18,7 @@ import java.util.Objects;
  *
  * <p>Thread safety: immutable apart from {@link #close()}, which is idempotent and synchronised.
  */
-public final class DataDirectory implements AutoCloseable {
+final class DataDirectory implements AutoCloseable {
   /** The lock file's name. */
   public static final String LOCK = "LOCK";
 

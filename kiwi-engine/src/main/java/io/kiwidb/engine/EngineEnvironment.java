@@ -2,12 +2,12 @@ package io.kiwidb.engine;
 
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import io.kiwidb.api.InvalidConfigException;
 import io.kiwidb.api.KiwiException;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.engine.config.ConfigStore;
 import io.kiwidb.engine.internal.EngineInjector;
-import io.kiwidb.engine.internal.EngineModule;
 import io.kiwidb.engine.internal.SpiCatalog;
 import io.kiwidb.engine.logging.EngineLogging;
 import io.kiwidb.engine.logging.LoggingOptions;
@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>Open order: (1) lock the data directory, so a second engine fails before touching anything;
  * (2) load or create the config, so a bad file fails with the file untouched; (3) start logging
  * (its broadcast keys come from the config) and log {@code Startup started} and {@code Config
- * loaded}; (4) check that every configured implementation is installed and that the memtable can
- * hold {@code max_memtable_size_mb}, and register those checks for later updates; (5) build the
- * injector from {@link EngineModule} plus the storage core's modules. If any step throws,
+ * loaded}; (4) build the injector from {@link EnvironmentModule}, with the caller's modules
+ * overriding its bindings; (5) check that every configured implementation is installed
+ * (ServiceLoader's or bound by the caller) and that the memtable can hold {@code
+ * max_memtable_size_mb}, and register those checks for later updates. If any step throws,
  * everything already opened is closed again (logging, then the lock) and the exception propagates,
  * so a failed open leaves no lock held, no appender attached and no server running.
  *
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread safety: immutable after {@link #open}; {@link #close()} is idempotent and synchronised.
  */
-public final class EngineEnvironment implements AutoCloseable {
+final class EngineEnvironment implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EngineEnvironment.class);
 
   private final DataDirectory directory;
@@ -62,14 +63,15 @@ public final class EngineEnvironment implements AutoCloseable {
    * @param dataRoot the data directory
    * @param configPath the config file, or {@code null} for {@code <dataRoot>/config.json}
    * @param catalog the installed implementations ({@link SpiCatalog#installed()} in production)
-   * @param coreModules the storage core's Guice modules, installed next to {@link EngineModule}
+   * @param overrides Guice modules whose bindings replace or add to {@link EnvironmentModule}'s (a
+   *     file system, an implementation that ServiceLoader does not find)
    * @throws KiwiException if the directory is locked by another engine
    * @throws InvalidConfigException if the config is malformed, holds a bad value, names an
    *     implementation that is not installed or sets a {@code max_memtable_size_mb} larger than the
    *     memtable implementation can hold
    */
   public static EngineEnvironment open(
-      FileSystem fs, Path dataRoot, Path configPath, SpiCatalog catalog, Module... coreModules) {
+      FileSystem fs, Path dataRoot, Path configPath, SpiCatalog catalog, List<Module> overrides) {
     Objects.requireNonNull(catalog, "catalog");
     List<AutoCloseable> opened = new ArrayList<>();
     try {
@@ -95,12 +97,14 @@ public final class EngineEnvironment implements AutoCloseable {
                     .addKeyValue("path", store.file())
                     .addKeyValue("config", store.current().asMap())
                     .log("Config loaded");
-                catalog.check(store.current());
-                store.addValidator(catalog.validator(store.effective()));
-                Module[] modules = new Module[coreModules.length + 1];
-                modules[0] = new EngineModule(dir, store, logging, catalog);
-                System.arraycopy(coreModules, 0, modules, 1, coreModules.length);
-                return EngineInjector.create(modules);
+                Injector created =
+                    EngineInjector.create(
+                        Modules.override(new EnvironmentModule(dir, store, logging, catalog))
+                            .with(overrides));
+                SpiCatalog known = created.getInstance(SpiCatalog.class);
+                known.check(store.current());
+                store.addValidator(known.validator(store.effective()));
+                return created;
               });
       return new EngineEnvironment(dir, store, logging, injector);
     } catch (RuntimeException e) {

@@ -1,15 +1,15 @@
 package io.kiwidb.engine;
 
-import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.TableMeta;
-import io.kiwidb.compaction.VersionPruningIterator;
+import io.kiwidb.compaction.Compactor;
 import io.kiwidb.memtable.FrozenMemTable;
-import io.kiwidb.sstable.TableBuilder;
-import io.kiwidb.sstable.TableProperties;
-import io.kiwidb.sstable.manifest.VersionEdit;
+import io.kiwidb.memtable.MemTableSet;
+import io.kiwidb.sstable.TableEdit;
+import io.kiwidb.sstable.TableStore;
 import io.kiwidb.wal.SyncMode;
+import io.kiwidb.wal.WriteAheadLog;
+import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -35,16 +35,45 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread safety: {@link #wake} and {@link #stopAndDrain} may be called from any thread.
  */
-final class FlushPipeline {
+final class FlushPipeline implements FlushTrigger {
   private static final Logger log = LoggerFactory.getLogger(FlushPipeline.class);
 
-  private final EngineCore core;
+  private final MemTableSet memTables;
+  private final Compactor compactor;
+  private final TableStore tables;
+  private final WriteAheadLog wal;
+  private final WalSyncPolicy syncPolicy;
+  private final SnapshotList snapshots;
+  private final BackgroundErrors errors;
+  private final Counters counters;
+  private final WriteStall stall;
+  private final CompactionTrigger compactions;
   private final WorkerPool pool = new WorkerPool(this::run);
   private final Set<FrozenMemTable> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
   private volatile boolean stopping;
 
-  FlushPipeline(EngineCore core) {
-    this.core = core;
+  @Inject
+  FlushPipeline(
+      MemTableSet memTables,
+      Compactor compactor,
+      TableStore tables,
+      WriteAheadLog wal,
+      WalSyncPolicy syncPolicy,
+      SnapshotList snapshots,
+      BackgroundErrors errors,
+      Counters counters,
+      WriteStall stall,
+      CompactionTrigger compactions) {
+    this.memTables = memTables;
+    this.compactor = compactor;
+    this.tables = tables;
+    this.wal = wal;
+    this.syncPolicy = syncPolicy;
+    this.snapshots = snapshots;
+    this.errors = errors;
+    this.counters = counters;
+    this.stall = stall;
+    this.compactions = compactions;
   }
 
   void start(int workerCount, ThreadFactory threads) {
@@ -56,14 +85,43 @@ final class FlushPipeline {
     pool.setWorkers(count);
   }
 
+  @Override
+  public void memTableFrozen(FrozenMemTable frozen) {
+    pool.wake();
+  }
+
+  /** Wakes the workers (after recovery left frozen memtables, or to re-check the queue). */
   void wake() {
     pool.wake();
+  }
+
+  /**
+   * Waits until {@code frozen} is flushed (its table installed and the memtable gone from the
+   * queue), a background error stops the pipeline, or the timeout passes.
+   *
+   * @return whether it was flushed
+   */
+  boolean awaitFlushed(FrozenMemTable frozen, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    pool.lock.lock();
+    try {
+      while (memTables.immutables().contains(frozen)) {
+        long left = deadline - System.nanoTime();
+        if (errors.get() != null || left <= 0) {
+          return false;
+        }
+        pool.changed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+      }
+      return true;
+    } finally {
+      pool.lock.unlock();
+    }
   }
 
   /** Stops taking work once the queue is empty, and waits (bounded) for the workers. */
   void stopAndDrain(Duration timeout) {
     stopping = true;
-    wake();
+    pool.wake();
     if (!pool.join(timeout)) {
       log.atWarn()
           .setMessage("FlushPipeline drain timed out; unflushed memtables stay in the WAL")
@@ -91,8 +149,8 @@ final class FlushPipeline {
             .log();
         return;
       }
-      core.setBackgroundError("flush", t);
-      wake();
+      errors.set("flush", t);
+      pool.wake();
     }
   }
 
@@ -105,10 +163,10 @@ final class FlushPipeline {
     pool.lock.lock();
     try {
       while (true) {
-        if (core.backgroundError() != null || pool.retired(id)) {
+        if (errors.get() != null || pool.retired(id)) {
           return null;
         }
-        for (FrozenMemTable m : core.memTables().immutables()) {
+        for (FrozenMemTable m : memTables.immutables()) {
           if (claimed.add(m)) {
             return m;
           }
@@ -124,56 +182,34 @@ final class FlushPipeline {
   }
 
   private TableMeta build(FrozenMemTable m) throws IOException {
-    EngineParts parts = core.parts;
     // Invariant: no table holds a write the WAL has not made durable. Under wal_sync_mode=none the
-    // memtable's last writes may still sit unsynced in the log (a roll requested inside a commit
-    // is deferred to the next group), so sync it once per flush. Without this, a power cut after
-    // the table's sync but before its manifest edit leaves a table beyond the WAL, which the opener
-    // must read as a manifest that lost an edit (docs/engine.md) and refuses to open.
-    if (parts.wal.syncMode() == SyncMode.NONE) {
-      parts.wal.sync();
+    // memtable's last writes may still sit unsynced in the log, so sync it once per flush. Without
+    // this, a power cut after the table's sync but before its manifest edit leaves a table beyond
+    // the WAL, which the opener must read as a manifest that lost an edit (docs/engine.md) and
+    // refuses to open.
+    if (syncPolicy.mode() == SyncMode.NONE) {
+      wal.sync();
     }
-    long number = parts.tables.versions().newFileNumber();
-    Path path = parts.tables.versions().tablePath(number);
     long start = System.nanoTime();
-    InternalIterator it = m.iterator();
-    it.seekToFirst();
-    // Versions no snapshot can see are dropped here already, as a compaction would drop them
-    // later: a key overwritten while it sat in the memtable is written once, not once per put.
-    // Tombstones all stay (ANY): the flush cannot know what older tables hold.
-    try (TableBuilder builder = TableBuilder.create(parts.fs, path, parts.tableOptions);
-        VersionPruningIterator pruned =
-            new VersionPruningIterator(
-                it, core.snapshots().sequences(), VersionPruningIterator.DeeperLevels.ANY)) {
-      while (pruned.hasNext()) {
-        builder.add(pruned.next());
-      }
-      TableProperties props = builder.finish();
-      parts.fs.syncDirectory(path.getParent());
-      TableMeta meta = props.toMeta(number, 0, parts.fs.size(path));
-      log.atInfo()
-          .setMessage("Flushed memtable to L0")
-          .addKeyValue("snapshot_id", m.snapshotId())
-          .addKeyValue("file", number)
-          .addKeyValue("entries", meta.entryCount())
-          .addKeyValue("bytes", meta.sizeBytes())
-          .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
-          .log();
-      return meta;
-    } catch (IOException | RuntimeException e) {
-      // Not in any version: delete it now (the orphan sweep at the next open would, too).
-      parts.fs.deleteIfExists(path);
-      throw e;
-    }
+    TableMeta meta = compactor.flush(m.iterator(), snapshots.sequences());
+    log.atInfo()
+        .setMessage("Flushed memtable to L0")
+        .addKeyValue("snapshot_id", m.snapshotId())
+        .addKeyValue("file", meta.fileNumber())
+        .addKeyValue("entries", meta.entryCount())
+        .addKeyValue("bytes", meta.sizeBytes())
+        .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
+        .log();
+    return meta;
   }
 
   /** Installs tables oldest memtable first; see the class comment. */
   private void install(FrozenMemTable m, TableMeta table) throws InterruptedException {
-    EngineParts parts = core.parts;
     pool.lock.lock();
     try {
-      while (core.memTables().oldestImmutable().orElse(null) != m) {
-        if (core.backgroundError() != null) {
+      while (memTables.oldestImmutable().orElse(null) != m) {
+        if (errors.get() != null) {
+          tables.discard(table);
           return;
         }
         pool.changed.await(200, TimeUnit.MILLISECONDS);
@@ -182,15 +218,11 @@ final class FlushPipeline {
       pool.lock.unlock();
     }
     // Only the worker holding the oldest memtable gets here, and the next one cannot until
-    // removeFlushed, so the install needs no lock of ours. Taking none matters: removeFlushed takes
-    // the memtable write lock, under which a freeze calls wake(), which takes ours.
-    parts
-        .tables
-        .versions()
-        .logAndApply(new VersionEdit().addFile(table).setLastSequence(m.maxSeq()));
-    core.memTables().removeFlushed(m);
-    core.counters().flushes.increment();
-    core.counters().bytesFlushed.add(table.sizeBytes());
+    // removeFlushed, so the install needs no lock of ours.
+    tables.install(TableEdit.flush(table, m.maxSeq()));
+    memTables.removeFlushed(m);
+    counters.flushes.increment();
+    counters.bytesFlushed.add(table.sizeBytes());
     pool.lock.lock();
     try {
       claimed.remove(m);
@@ -198,8 +230,8 @@ final class FlushPipeline {
     } finally {
       pool.lock.unlock();
     }
-    parts.wal.deleteSegmentsThrough(m.maxSeq());
-    parts.writeStall.l0Changed();
-    parts.compactions.wake();
+    wal.deleteSegmentsThrough(m.maxSeq());
+    stall.l0Changed();
+    compactions.levelsChanged();
   }
 }

@@ -3,37 +3,55 @@ package io.kiwidb.engine;
 import io.kiwidb.api.ConfigChange;
 import io.kiwidb.engine.config.ConfigListener;
 import io.kiwidb.engine.config.EngineConfig;
+import io.kiwidb.memtable.MemTableSet;
 import io.kiwidb.sstable.TableOptions;
+import io.kiwidb.sstable.TableStore;
+import jakarta.inject.Inject;
 
 /**
  * Applies config changes to the running engine: memtable thresholds and back-pressure, block cache
- * sizes, the WAL sync mode, write-stall thresholds and the layout of new tables (block size, filter
- * false-positive rate). Compaction reads its options from the live config at each pick. Keys the
- * registry marks reopen-only are persisted and reported as such.
+ * sizes, the WAL sync mode, write-stall thresholds, the layout of new tables (block size, filter
+ * false-positive rate) and the worker counts. Compaction reads its options from the live config at
+ * each pick. Keys the registry marks reopen-only are persisted and reported as such.
+ *
+ * <p>Thread safety: the config store calls it under its own lock, one change at a time.
  */
 final class LiveConfig implements ConfigListener {
-  private final EngineCore core;
+  private final MemTableSet memTables;
+  private final TableStore tables;
+  private final WalSyncPolicy syncPolicy;
+  private final WriteStall stall;
+  private final FlushPipeline flushes;
+  private final CompactionScheduler compactions;
 
-  LiveConfig(EngineCore core) {
-    this.core = core;
+  @Inject
+  LiveConfig(
+      MemTableSet memTables,
+      TableStore tables,
+      WalSyncPolicy syncPolicy,
+      WriteStall stall,
+      FlushPipeline flushes,
+      CompactionScheduler compactions) {
+    this.memTables = memTables;
+    this.tables = tables;
+    this.syncPolicy = syncPolicy;
+    this.stall = stall;
+    this.flushes = flushes;
+    this.compactions = compactions;
   }
 
   @Override
   public void configChanged(ConfigChange change, EngineConfig c) {
-    EngineParts parts = core.parts;
-    parts.memTables.setOptions(EngineOpener.memTableOptions(c));
-    parts
-        .tables
-        .blockCache()
-        .resize(c.cacheDataEntryLimit(), c.cacheIndexEntryLimit(), c.cacheBloomEntryLimit());
-    parts.wal.setSyncMode(EngineOpener.syncMode(c));
-    parts.writeStall.setThresholds(c.l0SlowdownWritesThreshold(), c.l0StopWritesThreshold());
-    TableOptions old = parts.tableOptions;
-    parts.tableOptions =
+    memTables.setOptions(StorageOpener.memTableOptions(c));
+    tables.resizeCache(c.cacheDataEntryLimit(), c.cacheIndexEntryLimit(), c.cacheBloomEntryLimit());
+    syncPolicy.set(WalSyncPolicy.syncMode(c));
+    stall.setThresholds(c.l0SlowdownWritesThreshold(), c.l0StopWritesThreshold());
+    TableOptions old = tables.tableOptions();
+    tables.setTableOptions(
         old.withBlockSize(c.blockSize())
-            .withFilter(old.filterPolicy(), c.filterFalsePositiveRate());
-    parts.flushPipeline.setWorkers(c.flushMaxWorkers());
-    parts.compactions.setWorkers(c.compactionMaxWorkers());
-    parts.compactions.wake();
+            .withFilter(old.filterPolicy(), c.filterFalsePositiveRate()));
+    flushes.setWorkers(c.flushMaxWorkers());
+    compactions.setWorkers(c.compactionMaxWorkers());
+    compactions.levelsChanged();
   }
 }

@@ -1,7 +1,7 @@
 package io.kiwidb.engine;
 
+import com.google.inject.Module;
 import io.kiwidb.api.AsyncStorageEngine;
-import io.kiwidb.api.BackgroundErrorException;
 import io.kiwidb.api.CompactionActivity;
 import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.DiskListing;
@@ -21,10 +21,13 @@ import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.engine.logging.EngineLogging;
 import io.kiwidb.fs.FileSystems;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kiwi-db engine: the reference {@code LSMEngine} in Java. See {@link StorageEngine} for the
@@ -41,11 +44,15 @@ import java.util.Optional;
  * group commit; reads take no lock.
  */
 public final class LsmEngine implements StorageEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(LsmEngine.class);
+
   private final EngineCore core;
+  private final EngineEnvironment env;
   private final AsyncView async;
 
-  private LsmEngine(EngineCore core) {
-    this.core = core;
+  private LsmEngine(EngineOpener.Opened opened) {
+    this.core = opened.core();
+    this.env = opened.env();
     this.async = new AsyncView(this, core.asyncExecutor());
   }
 
@@ -56,7 +63,7 @@ public final class LsmEngine implements StorageEngine {
    * @param configPath the config file, or {@code null} for {@code <dataRoot>/config.json}
    */
   public static LsmEngine open(Path dataRoot, Path configPath) {
-    return open(FileSystems.local(), dataRoot, configPath);
+    return builder(dataRoot).config(configPath).open();
   }
 
   /**
@@ -64,9 +71,83 @@ public final class LsmEngine implements StorageEngine {
    * fault-injecting ones to simulate crashes and failures).
    */
   public static LsmEngine open(FileSystem fs, Path dataRoot, Path configPath) {
-    Objects.requireNonNull(fs, "fs");
-    Objects.requireNonNull(dataRoot, "dataRoot");
-    return new LsmEngine(EngineCore.open(fs, dataRoot, configPath));
+    return builder(dataRoot).fileSystem(fs).config(configPath).open();
+  }
+
+  /**
+   * Starts describing how to open the store in {@code dataRoot}: the way to give the engine its own
+   * file system or Guice bindings.
+   *
+   * <pre>{@code
+   * try (LsmEngine db = LsmEngine.builder(Path.of("data"))
+   *     .modules(new AbstractModule() {
+   *       @Override
+   *       protected void configure() {
+   *         // A memtable that is not on the module path, chosen with memtable_impl: "mine".
+   *         MapBinder.newMapBinder(binder(), String.class, MemTableFactory.class)
+   *             .addBinding("mine").toInstance(new MyMemTableFactory());
+   *       }
+   *     })
+   *     .open()) {
+   *   ...
+   * }
+   * }</pre>
+   */
+  public static Builder builder(Path dataRoot) {
+    return new Builder(dataRoot);
+  }
+
+  /**
+   * How to open a store: its directory, and optionally its config file, its file system and Guice
+   * modules whose bindings replace or add to the engine's. The bindings an application may replace:
+   * {@link FileSystem}; {@link io.kiwidb.api.spi.MemTableFactory}, {@link
+   * io.kiwidb.api.spi.FilterPolicy}, {@link io.kiwidb.api.spi.CompactionStrategy} and {@link
+   * io.kiwidb.api.spi.Compressor} (the selected implementation), and their {@code MapBinder<String,
+   * T>} maps, to which a module may add implementations that config then names.
+   *
+   * <p>Thread safety: not thread-safe; build on one thread.
+   */
+  public static final class Builder {
+    private final Path dataRoot;
+    private Path configPath;
+    private FileSystem fs = FileSystems.local();
+    private final List<Module> modules = new ArrayList<>();
+
+    private Builder(Path dataRoot) {
+      this.dataRoot = Objects.requireNonNull(dataRoot, "dataRoot");
+    }
+
+    /** The config file; {@code null} (the default) for {@code <dataRoot>/config.json}. */
+    public Builder config(Path file) {
+      this.configPath = file;
+      return this;
+    }
+
+    /** The file system the store lives in (default: the local one). */
+    public Builder fileSystem(FileSystem fileSystem) {
+      this.fs = Objects.requireNonNull(fileSystem, "fileSystem");
+      return this;
+    }
+
+    /** Guice modules whose bindings override or add to the engine's (see {@link Builder}). */
+    public Builder modules(Module... overrides) {
+      for (Module m : overrides) {
+        modules.add(Objects.requireNonNull(m, "module"));
+      }
+      return this;
+    }
+
+    /**
+     * Opens or creates the store.
+     *
+     * @throws io.kiwidb.api.InvalidConfigException if the config is malformed, holds a bad value,
+     *     or names an implementation that is not installed (the message names the artifact to add)
+     * @throws io.kiwidb.api.KiwiException if the directory is locked by another engine, or recovery
+     *     fails
+     */
+    public LsmEngine open() {
+      return new LsmEngine(EngineOpener.open(fs, dataRoot, configPath, List.copyOf(modules)));
+    }
   }
 
   @Override
@@ -112,7 +193,7 @@ public final class LsmEngine implements StorageEngine {
   public Optional<byte[]> get(byte[] key) {
     core.checkOpen("get");
     Limits.checkKey(key);
-    return core.getLatest(key);
+    return core.reads().getLatest(key);
   }
 
   @Override
@@ -120,7 +201,7 @@ public final class LsmEngine implements StorageEngine {
     core.checkOpen("get");
     Limits.checkKey(key);
     Objects.requireNonNull(snapshot, "snapshot");
-    return core.get(key, snapshot.sequence());
+    return core.reads().get(key, snapshot.sequence());
   }
 
   @Override
@@ -148,28 +229,28 @@ public final class LsmEngine implements StorageEngine {
   @Override
   public EngineStats stats() {
     core.checkOpen("stats");
-    return core.stats();
+    return core.inspector().stats();
   }
 
   @Override
   public MemListing showMem() {
     core.checkOpen("showMem");
-    return core.memTables().listing();
+    return core.inspector().showMem();
   }
 
   @Override
   public MemTableDetail showMem(String tableId) {
     core.checkOpen("showMem");
     Objects.requireNonNull(tableId, "tableId");
-    return core.memTables()
-        .detail(tableId)
+    return core.inspector()
+        .showMem(tableId)
         .orElseThrow(() -> new IllegalArgumentException("no memtable has id " + tableId));
   }
 
   @Override
   public DiskListing showDisk() {
     core.checkOpen("showDisk");
-    return core.showDisk();
+    return core.inspector().showDisk();
   }
 
   @Override
@@ -178,7 +259,7 @@ public final class LsmEngine implements StorageEngine {
     try {
       core.checkOpen("showDisk");
       Objects.requireNonNull(fileId, "fileId");
-      return core.showDisk(fileId);
+      return core.inspector().showDisk(fileId);
     } finally {
       scope.close();
     }
@@ -187,7 +268,7 @@ public final class LsmEngine implements StorageEngine {
   @Override
   public CompactionActivity compactions() {
     core.checkOpen("compactions");
-    return core.compactions();
+    return core.inspector().compactions();
   }
 
   @Override
@@ -196,7 +277,7 @@ public final class LsmEngine implements StorageEngine {
     try {
       core.checkOpen("trace");
       Limits.checkKey(key);
-      return core.trace(key);
+      return core.reads().trace(key);
     } finally {
       scope.close();
     }
@@ -205,7 +286,7 @@ public final class LsmEngine implements StorageEngine {
   @Override
   public Snapshot snapshot() {
     core.checkOpen("snapshot");
-    return core.snapshot();
+    return core.reads().snapshot(() -> core.checkOpen("snapshot"));
   }
 
   @Override
@@ -213,7 +294,7 @@ public final class LsmEngine implements StorageEngine {
     EngineLogging.Scope scope = core.logScope();
     try {
       core.checkOpen("iterator");
-      return core.iterator(Objects.requireNonNull(options, "options"));
+      return core.reads().iterator(Objects.requireNonNull(options, "options"), core::checkOpen);
     } finally {
       scope.close();
     }
@@ -238,16 +319,23 @@ public final class LsmEngine implements StorageEngine {
   @Override
   public Map<String, Object> config() {
     core.checkOpen("config");
-    return core.configMap();
+    return core.inspector().configMap();
   }
 
   @Override
   public void close() {
     EngineLogging.Scope scope = core.logScope();
     try {
-      core.close();
+      if (core.close()) {
+        int port = core.logPort();
+        if (port != 0) {
+          LOG.atInfo().setMessage("Log server stopping").addKeyValue("port", port).log();
+        }
+        LOG.info("Shutdown complete");
+      }
     } finally {
       scope.close();
+      env.close();
     }
   }
 
@@ -261,6 +349,11 @@ public final class LsmEngine implements StorageEngine {
     return core;
   }
 
+  /** The environment (lock, config, logging, injector), for tests in this package. */
+  EngineEnvironment environment() {
+    return env;
+  }
+
   @Override
   public String toString() {
     return "LsmEngine[" + core.dataRoot() + "]";
@@ -268,9 +361,5 @@ public final class LsmEngine implements StorageEngine {
 
   static EngineClosedException closed(Path dataRoot, String call) {
     return new EngineClosedException("engine at " + dataRoot, call);
-  }
-
-  static BackgroundErrorException background(String call, Throwable cause) {
-    return new BackgroundErrorException(call, cause);
   }
 }

@@ -2,6 +2,7 @@ package io.kiwidb.engine;
 
 import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.Snapshot;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ final class SnapshotList {
   private final TreeMap<Long, Integer> live = new TreeMap<>();
 
   /** Creates an empty list. */
+  @Inject
   SnapshotList() {}
 
   /**

@@ -1,5 +1,9 @@
 package io.kiwidb.engine;
 
+import io.kiwidb.api.EngineClosedException;
+import io.kiwidb.engine.config.EngineConfig;
+import io.kiwidb.sstable.TableStore;
+import jakarta.inject.Inject;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -10,19 +14,36 @@ import java.util.function.IntSupplier;
  * reads (which consult every L0 file) degrade without bound. RocksDB's delayed-write scheme in its
  * simplest form: at {@code l0_slowdown_writes_threshold} files each write waits a millisecond; at
  * {@code l0_stop_writes_threshold} writes wait until a compaction brings L0 below it. A stall never
- * fails a write and never drops one; the time spent is counted in the stats.
+ * fails a write and never drops one (unless a background error stops the engine meanwhile); the
+ * time spent is counted in the stats.
  *
  * <p>Thread safety: safe from any thread; {@link #l0Changed} wakes stopped writers.
  */
 final class WriteStall {
   private final IntSupplier l0Count;
+  private final Counters counters;
+  private final BackgroundErrors errors;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private volatile int slowdownAt;
   private volatile int stopAt;
+  private volatile boolean closed;
 
-  WriteStall(IntSupplier l0Count, int slowdownAt, int stopAt) {
+  @Inject
+  WriteStall(TableStore tables, EngineConfig config, Counters counters, BackgroundErrors errors) {
+    this(
+        tables::l0Count,
+        config.l0SlowdownWritesThreshold(),
+        config.l0StopWritesThreshold(),
+        counters,
+        errors);
+  }
+
+  WriteStall(
+      IntSupplier l0Count, int slowdownAt, int stopAt, Counters counters, BackgroundErrors errors) {
     this.l0Count = l0Count;
+    this.counters = counters;
+    this.errors = errors;
     setThresholds(slowdownAt, stopAt);
   }
 
@@ -32,8 +53,14 @@ final class WriteStall {
     l0Changed();
   }
 
-  /** Waits as long as L0 asks; returns at once in the common case. */
-  void beforeWrite(EngineCore core) {
+  /**
+   * Waits as long as L0 asks; returns at once in the common case.
+   *
+   * @throws io.kiwidb.api.BackgroundErrorException if a background failure stops writes while it
+   *     waits
+   * @throws EngineClosedException if the engine closes while it waits
+   */
+  void beforeWrite(String call) {
     int l0 = l0Count.getAsInt();
     if (l0 < slowdownAt) {
       return;
@@ -47,7 +74,10 @@ final class WriteStall {
       lock.lock();
       try {
         while (l0Count.getAsInt() >= stopAt) {
-          core.checkWritable("write");
+          errors.check(call);
+          if (closed) {
+            throw new EngineClosedException("engine", call);
+          }
           changed.await(100, TimeUnit.MILLISECONDS);
         }
       } finally {
@@ -56,8 +86,14 @@ final class WriteStall {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      core.counters().stallNanos.add(System.nanoTime() - start);
+      counters.stallNanos.add(System.nanoTime() - start);
     }
+  }
+
+  /** Makes stopped writers fail with {@link EngineClosedException}: the engine is closing. */
+  void close() {
+    closed = true;
+    l0Changed();
   }
 
   /** Called after every install that changes L0 (flush or compaction). */

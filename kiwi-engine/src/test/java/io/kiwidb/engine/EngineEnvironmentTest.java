@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -47,17 +48,18 @@ class EngineEnvironmentTest {
 
   @Test
   void opensEverythingAndClosesInOrder() {
-    EngineEnvironment env = EngineEnvironment.open(fs, ROOT, null, catalog());
+    EngineEnvironment env = EngineEnvironment.open(fs, ROOT, null, catalog(), List.of());
     assertEquals("arena", env.injector().getInstance(MemTableFactory.class).name());
     assertEquals(ROOT.resolve("config.json"), env.config().file());
     assertTrue(env.logging().logFile().isEmpty(), "no real files for an in-memory store");
     assertTrue(routerAttached());
-    assertThrows(KiwiException.class, () -> EngineEnvironment.open(fs, ROOT, null, catalog()));
+    assertThrows(
+        KiwiException.class, () -> EngineEnvironment.open(fs, ROOT, null, catalog(), List.of()));
     assertTrue(routerAttached(), "the failed second open left the first engine's logging alone");
     env.close();
     env.close();
     assertFalse(routerAttached());
-    EngineEnvironment.open(fs, ROOT, null, catalog()).close(); // the lock was released
+    EngineEnvironment.open(fs, ROOT, null, catalog(), List.of()).close(); // the lock was released
   }
 
   @Test
@@ -66,12 +68,13 @@ class EngineEnvironmentTest {
     byte[] before = fs.contents(ROOT.resolve("config.json"));
     InvalidConfigException e =
         assertThrows(
-            InvalidConfigException.class, () -> EngineEnvironment.open(fs, ROOT, null, catalog()));
+            InvalidConfigException.class,
+            () -> EngineEnvironment.open(fs, ROOT, null, catalog(), List.of()));
     assertEquals("block_size", e.key());
     assertArrayEquals(before, fs.contents(ROOT.resolve("config.json")));
     assertFalse(routerAttached());
     write(ROOT.resolve("config.json"), "{\"block_size\": 8192}");
-    try (EngineEnvironment env = EngineEnvironment.open(fs, ROOT, null, catalog())) {
+    try (EngineEnvironment env = EngineEnvironment.open(fs, ROOT, null, catalog(), List.of())) {
       assertEquals(8192, env.config().current().blockSize());
     }
   }
@@ -81,11 +84,12 @@ class EngineEnvironmentTest {
     write(ROOT.resolve("config.json"), "{\"filter_policy\": \"ribbon\"}");
     InvalidConfigException e =
         assertThrows(
-            InvalidConfigException.class, () -> EngineEnvironment.open(fs, ROOT, null, catalog()));
-    assertTrue(e.getMessage().contains("known: [bloom, none]"), e.getMessage());
+            InvalidConfigException.class,
+            () -> EngineEnvironment.open(fs, ROOT, null, catalog(), List.of()));
+    assertTrue(e.getMessage().contains("installed: [bloom, none]"), e.getMessage());
     assertFalse(routerAttached());
     write(ROOT.resolve("config.json"), "{}");
-    try (EngineEnvironment env = EngineEnvironment.open(fs, ROOT, null, catalog())) {
+    try (EngineEnvironment env = EngineEnvironment.open(fs, ROOT, null, catalog(), List.of())) {
       assertThrows(
           InvalidConfigException.class, () -> env.config().update("memtable_impl", "hash"));
     }
@@ -96,7 +100,7 @@ class EngineEnvironmentTest {
     Path root = tmp.resolve("db");
     Path custom = tmp.resolve("etc/kiwi.json");
     try (EngineEnvironment env =
-        EngineEnvironment.open(FileSystems.local(), root, custom, catalog())) {
+        EngineEnvironment.open(FileSystems.local(), root, custom, catalog(), List.of())) {
       assertEquals(custom, env.config().file());
       assertTrue(Files.exists(custom));
       assertTrue(env.logging().logPort() > 0);

@@ -16,12 +16,35 @@ class EngineModuleDescriptorTest {
   private final Module module = DataDirectory.class.getModule();
 
   @Test
-  void exportsOnlyTheAppenderPackageToLogbackAndTheEngineToTools() {
+  void exportsTheBuilderPackageAndTheAppenderPackageToLogbackOnly() {
     ModuleDescriptors.assertExports(
-        module,
-        Set.of(
-            "io.kiwidb.engine.logging to ch.qos.logback.core",
-            "io.kiwidb.engine to io.kiwidb.bench,io.kiwidb.cli"));
+        module, Set.of("io.kiwidb.engine.logging to ch.qos.logback.core", "io.kiwidb.engine"));
+  }
+
+  /**
+   * The exported package shows applications LsmEngine, its builder and the provider; every
+   * collaborator in it is package-private.
+   */
+  @Test
+  void theExportedPackageShowsOnlyTheEngineAndItsProvider() throws Exception {
+    Set<String> shown = new TreeSet<>();
+    for (Class<?> c :
+        new Class<?>[] {
+          CommitPipeline.class,
+          FlushPipeline.class,
+          CompactionScheduler.class,
+          ReadPath.class,
+          EngineCore.class,
+          StorageOpener.class,
+          DataDirectory.class,
+          EngineEnvironment.class
+        }) {
+      if (java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
+        shown.add(c.getSimpleName());
+      }
+    }
+    assertEquals(Set.of(), shown, "collaborators are package-private");
+    assertTrue(java.lang.reflect.Modifier.isPublic(LsmEngine.Builder.class.getModifiers()));
   }
 
   @Test
@@ -39,7 +62,7 @@ class EngineModuleDescriptorTest {
     assertEquals(
         Map.of(
             "io.kiwidb.engine.config", Set.of("com.fasterxml.jackson.databind"),
-            "io.kiwidb.engine.internal", Set.of("com.google.guice")),
+            "io.kiwidb.engine", Set.of("com.google.guice")),
         opens);
     assertTrue(!module.getDescriptor().isOpen());
   }

@@ -17,21 +17,21 @@ public final class EngineTestHooks {
 
   /** The engine's log id (its MDC tag). */
   public static String engineId(LsmEngine engine) {
-    return engine.core().parts.logging().engineId();
+    return engine.core().logging().engineId();
   }
 
   /** Lines the broadcast server dropped for slow clients. */
   public static long droppedBroadcastLines(LsmEngine engine) {
-    return engine.core().parts.logging().broadcastServer().orElseThrow().droppedLines();
+    return engine.core().logging().broadcastServer().orElseThrow().droppedLines();
   }
 
   /** Broadcast clients connected now. */
   public static int broadcastClients(LsmEngine engine) {
-    return engine.core().parts.logging().broadcastServer().orElseThrow().clientCount();
+    return engine.core().logging().broadcastServer().orElseThrow().clientCount();
   }
 
-  /** The engine's Guice injector. */
+  /** The engine's environment injector (config, logging, the implementations chosen). */
   public static Injector injector(LsmEngine engine) {
-    return engine.core().parts.env.injector();
+    return engine.environment().injector();
   }
 }

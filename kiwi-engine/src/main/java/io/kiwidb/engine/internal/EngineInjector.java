@@ -38,6 +38,21 @@ public final class EngineInjector {
     }
   }
 
+  /**
+   * Creates a child injector of {@code parent}, unwrapping failures as {@link #create} does.
+   *
+   * @throws KiwiException the first kiwi-db exception a binding threw, if any
+   */
+  public static Injector createChild(Injector parent, Module... modules) {
+    try {
+      return parent.createChildInjector(modules);
+    } catch (CreationException e) {
+      throw unwrap(e.getErrorMessages(), e);
+    } catch (ProvisionException e) {
+      throw unwrap(e.getErrorMessages(), e);
+    }
+  }
+
   private static RuntimeException unwrap(Collection<Message> messages, RuntimeException e) {
     for (Message m : messages) {
       for (Throwable t = m.getCause(); t != null; t = t.getCause()) {

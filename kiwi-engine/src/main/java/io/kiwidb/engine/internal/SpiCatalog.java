@@ -12,7 +12,6 @@ import io.kiwidb.engine.config.ConfigValidator;
 import io.kiwidb.engine.config.EngineConfig;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -125,7 +124,29 @@ public record SpiCatalog(
     return bytes % MIB == 0 ? Long.toString(bytes / MIB) : Double.toString((double) bytes / MIB);
   }
 
-  static <T extends NamedProvider> T select(Map<String, T> known, String key, String name) {
-    return NamedProviders.select(new TreeMap<>(known), key, name);
+  /**
+   * Picks implementation {@code name} for config key {@code key}.
+   *
+   * @throws InvalidConfigException if none is installed under that name; the message lists the
+   *     installed ones and, for a stock implementation, the artifact that brings it
+   */
+  public static <T extends NamedProvider> T select(Map<String, T> known, String key, String name) {
+    T found = known.get(name);
+    if (found != null) {
+      return found;
+    }
+    String installed = new TreeSet<>(known.keySet()).toString();
+    throw new InvalidConfigException(
+        key,
+        name,
+        StockImplementations.artifactOf(key, name)
+            .map(
+                a ->
+                    "not installed: it comes with "
+                        + a
+                        + "; add that to the module or class path (installed: "
+                        + installed
+                        + ")")
+            .orElse("unknown implementation; installed: " + installed));
   }
 }

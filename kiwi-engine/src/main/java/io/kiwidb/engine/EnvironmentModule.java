@@ -1,4 +1,4 @@
-package io.kiwidb.engine.internal;
+package io.kiwidb.engine;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -11,18 +11,19 @@ import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.FilterPolicy;
 import io.kiwidb.api.spi.MemTableFactory;
 import io.kiwidb.api.spi.NamedProvider;
-import io.kiwidb.engine.DataDirectory;
 import io.kiwidb.engine.config.ConfigKeys;
 import io.kiwidb.engine.config.ConfigStore;
 import io.kiwidb.engine.config.EngineConfig;
+import io.kiwidb.engine.internal.SpiCatalog;
 import io.kiwidb.engine.logging.EngineLogging;
+import io.kiwidb.sstable.TableCodecs;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The Guice bindings every engine starts from: its data directory, file system, config store and
- * logging, and for each SPI a {@code MapBinder<String, T>} of the installed implementations plus
- * the one the config names.
+ * The bindings an engine opens its storage with: its data directory, file system, config and
+ * logging; for each SPI a {@code MapBinder<String, T>} of the implementations installed and the one
+ * the config names; and the open sequence itself.
  *
  * <p>Bindings:
  *
@@ -30,21 +31,22 @@ import java.util.Objects;
  *   <li>{@link DataDirectory}, {@link FileSystem}, {@link ConfigStore}, {@link EngineLogging}: the
  *       instances given.
  *   <li>{@link EngineConfig}: unscoped, the store's effective snapshot at each injection (live keys
- *       as last updated, reopen-only keys as at open); components that follow live changes register
- *       a {@link io.kiwidb.engine.config.ConfigListener}.
+ *       as last updated, reopen-only keys as at open); {@link CompactionOptions} likewise.
  *   <li>{@code Map<String, MemTableFactory>} (and the same for {@link FilterPolicy}, {@link
- *       CompactionStrategy}, {@link Compressor}): every implementation, by name.
+ *       CompactionStrategy}, {@link Compressor}): every implementation by name: ServiceLoader's,
+ *       plus any an application's own module adds to the map binder.
  *   <li>{@link MemTableFactory}, {@link FilterPolicy}, {@link CompactionStrategy}, {@link
- *       Compressor}: singletons, the implementation the config names when the injector is built; an
- *       unknown name fails injector creation with {@link io.kiwidb.api.InvalidConfigException}
- *       listing the known names (see {@link EngineInjector}).
- *   <li>{@link CompactionOptions}: unscoped, from the effective config.
+ *       Compressor}: singletons, the implementation the config names; an unknown name fails
+ *       injector creation (Stage.PRODUCTION) with an {@link io.kiwidb.api.InvalidConfigException}
+ *       listing the installed ones and, for a stock one, the artifact that brings it.
+ *   <li>{@link TableCodecs}: every filter policy and compressor, for reading tables.
+ *   <li>{@link StorageFactories}: {@link StorageFactories#STANDARD}; {@link StorageOpener}.
  * </ul>
  *
- * <p>The storage core (WAL, memtables, tables, compaction, flush pipeline) adds its own module next
- * to this one in {@link EngineInjector#create}.
+ * <p>{@link StorageModule}, in a child injector, binds the opened storage and the engine's
+ * collaborators.
  */
-public final class EngineModule extends AbstractModule {
+final class EnvironmentModule extends AbstractModule {
   private final DataDirectory dir;
   private final ConfigStore config;
   private final EngineLogging logging;
@@ -54,9 +56,9 @@ public final class EngineModule extends AbstractModule {
    * @param dir the opened, locked data directory
    * @param config the loaded config
    * @param logging the engine's started logging
-   * @param catalog the implementations to choose from; {@link SpiCatalog#installed()} in production
+   * @param catalog the implementations found on the module or class path
    */
-  public EngineModule(
+  EnvironmentModule(
       DataDirectory dir, ConfigStore config, EngineLogging logging, SpiCatalog catalog) {
     this.dir = Objects.requireNonNull(dir, "dir");
     this.config = Objects.requireNonNull(config, "config");
@@ -66,6 +68,7 @@ public final class EngineModule extends AbstractModule {
 
   @Override
   protected void configure() {
+    binder().requireExplicitBindings();
     bind(DataDirectory.class).toInstance(dir);
     bind(FileSystem.class).toInstance(dir.fileSystem());
     bind(ConfigStore.class).toInstance(config);
@@ -74,6 +77,8 @@ public final class EngineModule extends AbstractModule {
     bindAll(FilterPolicy.class, catalog.filters());
     bindAll(CompactionStrategy.class, catalog.compactionStrategies());
     bindAll(Compressor.class, catalog.compressors());
+    bind(StorageFactories.class).toInstance(StorageFactories.STANDARD);
+    bind(StorageOpener.class);
   }
 
   private <T extends NamedProvider> void bindAll(Class<T> type, Map<String, T> byName) {
@@ -93,28 +98,47 @@ public final class EngineModule extends AbstractModule {
 
   @Provides
   @Singleton
-  MemTableFactory memTableFactory(Map<String, MemTableFactory> known, ConfigStore store) {
-    return SpiCatalog.select(
-        known, ConfigKeys.MEMTABLE_IMPL.name(), store.effective().memtableImpl());
+  SpiCatalog catalog(
+      Map<String, MemTableFactory> memTables,
+      Map<String, FilterPolicy> filters,
+      Map<String, CompactionStrategy> strategies,
+      Map<String, Compressor> compressors) {
+    return new SpiCatalog(memTables, filters, strategies, compressors);
   }
 
   @Provides
   @Singleton
-  FilterPolicy filterPolicy(Map<String, FilterPolicy> known, ConfigStore store) {
+  MemTableFactory memTableFactory(SpiCatalog known, ConfigStore store) {
     return SpiCatalog.select(
-        known, ConfigKeys.FILTER_POLICY.name(), store.effective().filterPolicy());
+        known.memTables(), ConfigKeys.MEMTABLE_IMPL.name(), store.effective().memtableImpl());
   }
 
   @Provides
   @Singleton
-  CompactionStrategy compactionStrategy(Map<String, CompactionStrategy> known, ConfigStore store) {
+  FilterPolicy filterPolicy(SpiCatalog known, ConfigStore store) {
     return SpiCatalog.select(
-        known, ConfigKeys.COMPACTION_STRATEGY.name(), store.effective().compactionStrategy());
+        known.filters(), ConfigKeys.FILTER_POLICY.name(), store.effective().filterPolicy());
   }
 
   @Provides
   @Singleton
-  Compressor compressor(Map<String, Compressor> known, ConfigStore store) {
-    return SpiCatalog.select(known, ConfigKeys.COMPRESSION.name(), store.effective().compression());
+  CompactionStrategy compactionStrategy(SpiCatalog known, ConfigStore store) {
+    return SpiCatalog.select(
+        known.compactionStrategies(),
+        ConfigKeys.COMPACTION_STRATEGY.name(),
+        store.effective().compactionStrategy());
+  }
+
+  @Provides
+  @Singleton
+  Compressor compressor(SpiCatalog known, ConfigStore store) {
+    return SpiCatalog.select(
+        known.compressors(), ConfigKeys.COMPRESSION.name(), store.effective().compression());
+  }
+
+  @Provides
+  @Singleton
+  TableCodecs codecs(SpiCatalog known) {
+    return TableCodecs.of(known.filters().values(), known.compressors().values());
   }
 }

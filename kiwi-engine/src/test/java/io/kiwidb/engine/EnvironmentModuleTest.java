@@ -1,4 +1,4 @@
-package io.kiwidb.engine.internal;
+package io.kiwidb.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,9 +17,11 @@ import io.kiwidb.api.spi.Compressor;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.FilterPolicy;
 import io.kiwidb.api.spi.MemTableFactory;
-import io.kiwidb.engine.DataDirectory;
 import io.kiwidb.engine.config.ConfigStore;
 import io.kiwidb.engine.config.EngineConfig;
+import io.kiwidb.engine.internal.EngineInjector;
+import io.kiwidb.engine.internal.SpiCatalog;
+import io.kiwidb.engine.internal.TestProviders;
 import io.kiwidb.engine.logging.EngineLogging;
 import io.kiwidb.engine.logging.LoggingOptions;
 import io.kiwidb.testkit.InMemoryFileSystem;
@@ -31,7 +33,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class EngineModuleTest {
+class EnvironmentModuleTest {
 
   static final SpiCatalog CATALOG = TestProviders.CATALOG;
 
@@ -45,7 +47,7 @@ class EngineModuleTest {
     }
   }
 
-  private EngineModule module(String root, Map<String, Object> settings, SpiCatalog catalog) {
+  private EnvironmentModule module(String root, Map<String, Object> settings, SpiCatalog catalog) {
     DataDirectory dir = DataDirectory.open(fs, Path.of(root));
     toClose.add(dir);
     ConfigStore first = ConfigStore.open(fs, dir.configFile());
@@ -58,7 +60,7 @@ class EngineModuleTest {
             EngineLogging.newEngineId(dir.root()),
             LoggingOptions.defaults().withFile(false).withBroadcast(false, 0));
     toClose.add(logging);
-    return new EngineModule(dir, store, logging, catalog);
+    return new EnvironmentModule(dir, store, logging, catalog);
   }
 
   @Test
@@ -90,18 +92,20 @@ class EngineModuleTest {
 
   @Test
   void anUnknownNameFailsTheInjectorListingTheKnownNames() {
-    EngineModule m = module("/db", Map.of("compression", "lz4"), CATALOG);
+    EnvironmentModule m = module("/db", Map.of("compression", "lz4"), CATALOG);
     InvalidConfigException e =
         assertThrows(InvalidConfigException.class, () -> EngineInjector.create(m));
     assertEquals(
-        "invalid config compression=\"lz4\": unknown implementation; known: [none]",
+        "invalid config compression=\"lz4\": not installed: it comes with the Maven artifact"
+            + " io.kiwidb:kiwi-sstable-lz4 (module io.kiwidb.sstable.lz4); add that to the module"
+            + " or class path (installed: [none])",
         e.getMessage());
     assertEquals("compression", e.key());
   }
 
   @Test
   void configAndCompactionOptionsFollowLiveUpdates() {
-    EngineModule m = module("/db", Map.of(), CATALOG);
+    EnvironmentModule m = module("/db", Map.of(), CATALOG);
     Injector injector = EngineInjector.create(m);
     ConfigStore store = injector.getInstance(ConfigStore.class);
     assertEquals(4, injector.getInstance(CompactionOptions.class).l0CompactionThreshold());
@@ -112,15 +116,22 @@ class EngineModuleTest {
 
   @Test
   void theCatalogValidatorRefusesUpdatesToUninstalledNames() {
-    EngineModule m = module("/db", Map.of(), CATALOG);
+    EnvironmentModule m = module("/db", Map.of(), CATALOG);
     Injector injector = EngineInjector.create(m);
     ConfigStore store = injector.getInstance(ConfigStore.class);
     store.addValidator(CATALOG.validator(store.effective()));
     InvalidConfigException e =
         assertThrows(InvalidConfigException.class, () -> store.update("filter_policy", "ribbon"));
     assertEquals(
-        "invalid config filter_policy=\"ribbon\": unknown implementation; known: [bloom, none]",
+        "invalid config filter_policy=\"ribbon\": not installed: it comes with the Maven artifact"
+            + " io.kiwidb:kiwi-sstable-ribbon (module io.kiwidb.sstable.ribbon); add that to the"
+            + " module or class path (installed: [bloom, none])",
         e.getMessage());
+    InvalidConfigException custom =
+        assertThrows(InvalidConfigException.class, () -> store.update("filter_policy", "xor"));
+    assertEquals(
+        "invalid config filter_policy=\"xor\": unknown implementation; installed: [bloom, none]",
+        custom.getMessage());
     assertEquals("bloom", store.current().filterPolicy());
     assertFalse(store.update("filter_policy", "none").appliedLive());
   }
@@ -128,7 +139,7 @@ class EngineModuleTest {
   @Test
   void testsCanAddProvidersThroughModulesOverride() {
     TestProviders.FakeMemTables extra = new TestProviders.FakeMemTables("hash");
-    EngineModule m = module("/db", Map.of("memtable_impl", "hash"), CATALOG);
+    EnvironmentModule m = module("/db", Map.of("memtable_impl", "hash"), CATALOG);
     Injector injector =
         EngineInjector.create(
             Modules.override(m)
