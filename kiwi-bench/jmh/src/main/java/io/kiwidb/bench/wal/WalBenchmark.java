@@ -1,11 +1,11 @@
 package io.kiwidb.bench.wal;
 
+import io.kiwidb.api.KiwiDb;
+import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.fs.FileSystems;
-import io.kiwidb.wal.CommitListener;
 import io.kiwidb.wal.SyncMode;
 import io.kiwidb.wal.WalBatch;
-import io.kiwidb.wal.WalOptions;
 import io.kiwidb.wal.WalReplay;
 import io.kiwidb.wal.WriteAheadLog;
 import java.io.IOException;
@@ -29,8 +29,9 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>raw fsync rate: append a 128-byte record to a growing file and {@code fdatasync} ({@code
  *       FileChannel.force(false)}), in a loop, one thread;
- *   <li>WAL {@code always} with 1, 2, 4, 8 and 16 writer threads (a 128-byte record each: 7-byte
- *       chunk header + 121-byte payload with a 16-byte key and an 82-byte value);
+ *   <li>WAL {@code always}, one writer on a bare log, then 2, 4, 8 and 16 writer threads through
+ *       the engine, whose commit pipeline groups them (a 128-byte record each: 7-byte chunk header
+ *       + 121-byte payload with a 16-byte key and an 82-byte value);
  *   <li>raw sequential write MB/s (4 KiB appends, no sync) against WAL {@code none} MB/s (one batch
  *       of one 4 KiB value per append, 4143 bytes on disk).
  * </ul>
@@ -39,10 +40,10 @@ import java.util.stream.Stream;
  * -Drounds=N} (default 15) times. Within each phase (first the fsync cases, then the unsynced ones,
  * whose dirty pages would slow later fsyncs) rounds are interleaved so that a noisy neighbour hurts
  * all cases alike; ratios are taken within a round and the medians reported. Usage: {@code java -cp
- * kiwi-bench/target/kiwi-bench.jar: kiwi-bench/target/lib/* io.kiwidb.bench.wal.WalBenchmark [dir]}
- * (default: a new directory under {@code /tmp}). A main-method runner rather than JMH: the
- * quantities are throughputs of I/O loops over seconds, and the thread sweep shares one log, which
- * JMH's per-thread model fits poorly.
+ * kiwi-bench/jmh/target/kiwi-bench-jmh.jar:kiwi-bench/jmh/target/lib/*
+ * io.kiwidb.bench.wal.WalBenchmark [dir]} (default: a new directory under {@code /tmp}). A
+ * main-method runner rather than JMH: the quantities are throughputs of I/O loops over seconds, and
+ * the thread sweep shares one log, which JMH's per-thread model fits poorly.
  */
 public final class WalBenchmark {
   private static final int RECORD = 128;
@@ -91,7 +92,7 @@ public final class WalBenchmark {
         x[threads.length * 2 + 4] = b.rawSequential(seconds, WAL_RECORD_ON_DISK);
         double recordMb = WAL_RECORD_ON_DISK / 1e6;
         x[threads.length + 2] = b.wal(SyncMode.NONE, 1, BIG_VALUE, seconds) * recordMb;
-        x[threads.length + 3] = b.wal(SyncMode.NONE, 1, BIG_VALUE, seconds, true) * recordMb;
+        x[threads.length + 3] = b.wal(SyncMode.NONE, BIG_VALUE, seconds, true) * recordMb;
         System.out.println("round " + (r + 1) + ": " + java.util.Arrays.toString(x));
       }
     } finally {
@@ -227,70 +228,97 @@ public final class WalBenchmark {
     }
   }
 
-  /** {@code threads} writers appending one-put batches to one log; returns appends/s. */
+  /**
+   * {@code threads} writers of one-put batches; returns writes/s. One writer appends to a bare log
+   * (append, then fdatasync in {@code always} mode); several write through the engine, whose commit
+   * pipeline is where group commit lives now (the log itself is single-writer), so those figures
+   * include the memtable insert.
+   */
   private double wal(SyncMode mode, int threads, int recordBytes, double secs) throws Exception {
-    return wal(mode, threads, recordBytes, secs, false);
+    return threads == 1
+        ? wal(mode, recordBytes, secs, false)
+        : engine(mode, threads, recordBytes, secs);
   }
 
-  private double wal(SyncMode mode, int threads, int recordBytes, double secs, boolean roll)
-      throws Exception {
-    Path dir = freshDir("wal-" + mode + "-" + threads);
+  /** One writer appending one-put batches to a bare log; returns appends/s. */
+  private double wal(SyncMode mode, int recordBytes, double secs, boolean roll) throws Exception {
+    Path dir = freshDir("wal-" + mode);
     FileSystem fs = FileSystems.local();
-    WriteAheadLog wal =
-        WriteAheadLog.open(
-            fs,
-            dir,
-            WalOptions.defaults().withSyncMode(mode),
-            WalReplay.Result.empty(),
-            0,
-            CommitListener.NONE);
+    WriteAheadLog wal = WriteAheadLog.open(fs, dir, WalReplay.Result.empty(), 0);
     int valueBytes = recordBytes == RECORD ? 82 : recordBytes;
-    LongAdder ops = new LongAdder();
-    AtomicLong rolledAt = new AtomicLong();
     long perSegment = (64L << 20) / (valueBytes + 40);
+    byte[] key = new byte[16];
+    byte[] value = new byte[valueBytes];
+    Random r = new Random(1);
+    r.nextBytes(key);
+    r.nextBytes(value);
+    List<WalBatch> batch = List.of(WalBatch.put(key, value, 0));
     long end = System.nanoTime() + (long) (secs * 1e9);
-    List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      byte[] key = new byte[16];
-      byte[] value = new byte[valueBytes];
-      Random r = new Random(t);
-      r.nextBytes(key);
-      r.nextBytes(value);
-      Thread w =
-          new Thread(
-              () -> {
-                while (System.nanoTime() < end) {
-                  long seq = wal.append(WalBatch.put(key, value, 0));
-                  ops.increment();
-                  // Bound disk use like the engine: a new segment per ~64 MiB "memtable", the old
-                  // one deleted (as if flushed).
-                  long last = rolledAt.get();
-                  if (roll && seq - last > perSegment && rolledAt.compareAndSet(last, seq)) {
-                    wal.rollSegment();
-                    wal.deleteSegmentsThrough(seq);
-                  }
-                }
-              });
-      workers.add(w);
-    }
     long start = System.nanoTime();
-    workers.forEach(Thread::start);
-    for (Thread w : workers) {
-      w.join();
+    long seq = 0;
+    long rolledAt = 0;
+    while (System.nanoTime() < end) {
+      wal.append(++seq, batch);
+      if (mode == SyncMode.ALWAYS) {
+        wal.sync();
+      }
+      // Bound disk use like the engine: a new segment per ~64 MiB "memtable", the old one
+      // deleted (as if flushed).
+      if (roll && seq - rolledAt > perSegment) {
+        wal.roll();
+        wal.deleteSegmentsThrough(seq);
+        rolledAt = seq;
+      }
     }
-    double rate = ops.sum() / ((System.nanoTime() - start) / 1e9);
-    lastAverageGroup = wal.batchesWritten() / (double) Math.max(1, wal.groupsWritten());
-    if (Boolean.getBoolean("verbose")) {
-      System.out.printf(
-          Locale.ROOT,
-          "%s x%d: %.0f ops/s, average group %.2f batches%n",
-          mode,
-          threads,
-          rate,
-          lastAverageGroup);
-    }
+    double rate = seq / ((System.nanoTime() - start) / 1e9);
+    lastAverageGroup = 1;
     wal.close();
     deleteTree(dir); // unsynced data of a deleted file never reaches the disk
     return rate;
+  }
+
+  /** {@code threads} writers putting through the engine; returns puts/s. */
+  private double engine(SyncMode mode, int threads, int recordBytes, double secs) throws Exception {
+    Path dir = freshDir("engine-" + mode + "-" + threads);
+    Files.writeString(
+        dir.resolve("config.json"),
+        "{\"wal_sync_mode\": \""
+            + mode.configName()
+            + "\", \"log_broadcast_enabled\": false, \"max_memtable_size_mb\": 64}\n");
+    int valueBytes = recordBytes == RECORD ? 82 : recordBytes;
+    LongAdder ops = new LongAdder();
+    try (StorageEngine db = KiwiDb.open(dir)) {
+      long end = System.nanoTime() + (long) (secs * 1e9);
+      List<Thread> workers = new ArrayList<>();
+      AtomicLong keys = new AtomicLong();
+      for (int t = 0; t < threads; t++) {
+        byte[] value = new byte[valueBytes];
+        new Random(t).nextBytes(value);
+        workers.add(
+            new Thread(
+                () -> {
+                  while (System.nanoTime() < end) {
+                    db.put(
+                        String.format("%016d", keys.incrementAndGet())
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        value);
+                    ops.increment();
+                  }
+                }));
+      }
+      long start = System.nanoTime();
+      workers.forEach(Thread::start);
+      for (Thread w : workers) {
+        w.join();
+      }
+      double rate = ops.sum() / ((System.nanoTime() - start) / 1e9);
+      lastAverageGroup = Double.NaN;
+      if (Boolean.getBoolean("verbose")) {
+        System.out.printf(Locale.ROOT, "%s x%d: %.0f ops/s%n", mode, threads, rate);
+      }
+      return rate;
+    } finally {
+      deleteTree(dir);
+    }
   }
 }

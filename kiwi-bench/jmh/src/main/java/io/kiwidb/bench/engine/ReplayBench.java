@@ -5,9 +5,10 @@ import io.kiwidb.api.WriteBatch;
 import io.kiwidb.api.spi.MemTableFactory;
 import io.kiwidb.api.spi.NamedProviders;
 import io.kiwidb.fs.FileSystems;
+import io.kiwidb.memtable.BulkLoader;
 import io.kiwidb.memtable.MemTableOptions;
 import io.kiwidb.memtable.MemTableSet;
-import io.kiwidb.memtable.ReplayBuffer;
+import io.kiwidb.memtable.SequencedBatch;
 import io.kiwidb.wal.RecoveryMode;
 import io.kiwidb.wal.WalReplay;
 import java.lang.management.GarbageCollectorMXBean;
@@ -38,10 +39,10 @@ import java.util.Locale;
  * and GC time, with MB of log per second of each. The memtables of a run are dropped before the
  * next.
  *
- * <p>Run: {@code mvn -q -o package -DskipTests -pl kiwi-bench -am}, then {@code java -Xmx3g -cp
- * "kiwi-bench/target/kiwi-bench.jar:kiwi-bench/target/lib/*" io.kiwidb.bench.engine.ReplayBench
- * [WAL MiB, comma-separated; default 64,256] [memtable MiB, comma-separated; default 64,4096]
- * [reps; default 3] [dir]}.
+ * <p>Run: {@code mvn -q -o package -DskipTests -pl kiwi-bench/jmh -am}, then {@code java -Xmx3g -cp
+ * "kiwi-bench/jmh/target/kiwi-bench-jmh.jar:kiwi-bench/jmh/target/lib/*"
+ * io.kiwidb.bench.engine.ReplayBench [WAL MiB, comma-separated; default 64,256] [memtable MiB,
+ * comma-separated; default 64,4096] [reps; default 3] [dir]}.
  */
 public final class ReplayBench {
   private ReplayBench() {}
@@ -69,7 +70,7 @@ public final class ReplayBench {
           long capMb = Long.parseLong(m.trim());
           MemTableOptions options =
               new MemTableOptions(
-                  capMb * MemTableOptions.MIB, Long.MAX_VALUE, 4, Duration.ofSeconds(60));
+                  capMb * MemTableOptions.MIB, Long.MAX_VALUE, 1 << 20, Duration.ofSeconds(60));
           Run decode = best(reps, () -> decodeOnly(wal));
           Run oneByOne = best(reps, () -> replay(wal, factory, options, false));
           Run bulk = best(reps, () -> replay(wal, factory, options, true));
@@ -142,45 +143,32 @@ public final class ReplayBench {
     return timed(
         sorted ? "sorted bulk" : "one-by-one",
         () -> {
-          MemTableSet mems = new MemTableSet(factory, options);
-          ReplayBuffer buffer = new ReplayBuffer(mems);
+          MemTableSet mems = MemTableSet.create(factory, options);
+          BulkLoader buffer = mems.bulkLoader();
           long[] entries = {0};
-          mems.writeLock().lock();
-          try {
-            WalReplay.replay(
-                FileSystems.local(),
-                wal,
-                RecoveryMode.STRICT,
-                (firstSeq, batch) -> {
+          WalReplay.replay(
+              FileSystems.local(),
+              wal,
+              RecoveryMode.STRICT,
+              (firstSeq, batch) -> {
+                if (sorted) {
                   long seq = firstSeq;
                   for (WriteBatch.Operation op : batch.operations()) {
                     EntryKind kind = op.isDelete() ? EntryKind.DELETE : EntryKind.PUT;
-                    if (sorted) {
-                      buffer.add(op.key(), seq++, kind, op.value());
-                    } else {
-                      mems.add(op.key(), seq++, kind, op.value());
-                    }
-                    entries[0]++;
+                    buffer.add(op.key(), seq++, kind, op.value());
                   }
-                  if (sorted) {
-                    buffer.endBatch();
-                  } else if (isFull(mems)) {
-                    mems.forceFreeze();
-                  }
-                });
-            if (sorted) {
-              buffer.finish();
-            }
-          } finally {
-            mems.writeLock().unlock();
+                  buffer.endBatch();
+                } else {
+                  // The write path's insert, one batch at a time; it freezes full memtables.
+                  mems.apply(List.of(new SequencedBatch(firstSeq, batch.operations())));
+                }
+                entries[0] += batch.count();
+              });
+          if (sorted) {
+            buffer.finish();
           }
           return new long[] {entries[0], mems.queueLength() + 1L};
         });
-  }
-
-  private static boolean isFull(MemTableSet mems) {
-    var a = mems.activeSummary();
-    return a.entryCount() > 0 && a.sizeBytes() >= mems.options().maxMemtableSizeBytes();
   }
 
   private static Run timed(String mode, java.util.function.Supplier<long[]> body) {

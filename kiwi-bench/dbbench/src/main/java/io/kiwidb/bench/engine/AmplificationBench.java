@@ -2,13 +2,14 @@ package io.kiwidb.bench.engine;
 
 import io.kiwidb.api.DiskListing;
 import io.kiwidb.api.EngineStats;
+import io.kiwidb.api.KiwiDb;
+import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.TableSummary;
 import io.kiwidb.api.spi.CompactionOptions;
 import io.kiwidb.api.spi.CompactionStrategy;
 import io.kiwidb.api.spi.LevelView;
 import io.kiwidb.api.spi.NamedProviders;
 import io.kiwidb.api.spi.TableMeta;
-import io.kiwidb.engine.LsmEngine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,7 +224,7 @@ public final class AmplificationBench {
         new CompactionOptions(
             L0_TRIGGER, MAX_LEVELS, (4L * memMb) << 20, MULTIPLIER, (long) memMb << 20);
     CompactionStrategy picker = NamedProviders.all(CompactionStrategy.class).get(strategy);
-    try (LsmEngine db = LsmEngine.open(root, config)) {
+    try (StorageEngine db = KiwiDb.open(root, config)) {
       double fill = load(fillSeed(), db::put);
       double over = load(overwriteSeed(), db::put);
       long start = System.nanoTime();
@@ -255,7 +256,7 @@ public final class AmplificationBench {
    * result is installed. Checked twice in a row, a compaction check interval apart.
    */
   private static void awaitKiwiSettled(
-      LsmEngine db, CompactionStrategy picker, CompactionOptions options)
+      StorageEngine db, CompactionStrategy picker, CompactionOptions options)
       throws InterruptedException {
     int quiet = 0;
     for (int round = 1; quiet < 2; round++) {

@@ -2,7 +2,8 @@ package io.kiwidb.bench.engine;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.kiwidb.api.EngineStats;
-import io.kiwidb.engine.LsmEngine;
+import io.kiwidb.api.KiwiDb;
+import io.kiwidb.api.StorageEngine;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -66,7 +67,7 @@ public final class HeapBench {
     long loaded;
     long settled;
     EngineStats stats;
-    try (LsmEngine db = LsmEngine.open(root, config)) {
+    try (StorageEngine db = KiwiDb.open(root, config)) {
       SplittableRandom r = new SplittableRandom(0x4EA9L);
       for (long i = 0; i < n; i++) {
         db.put(Workload.key(r.nextLong(n)), Workload.value(r));

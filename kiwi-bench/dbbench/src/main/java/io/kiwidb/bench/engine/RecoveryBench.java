@@ -1,7 +1,8 @@
 package io.kiwidb.bench.engine;
 
 import io.kiwidb.api.EngineStats;
-import io.kiwidb.engine.LsmEngine;
+import io.kiwidb.api.KiwiDb;
+import io.kiwidb.api.StorageEngine;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -22,7 +23,7 @@ import java.util.SplittableRandom;
  * 100-byte values, {@code wal_sync_mode = none}, so each write is handed to the OS before it is
  * acknowledged) until the WAL directory holds the target size, reports, and is killed with SIGKILL:
  * the crash. Page-cache contents survive a process kill, so what the OS was given is what the next
- * open finds. This JVM then times {@code LsmEngine.open} on that directory: lock, config, manifest,
+ * open finds. This JVM then times {@code KiwiDb.open} on that directory: lock, config, manifest,
  * WAL replay into the memtable, threads started. The WAL is warm in the page cache, so this
  * measures replay CPU, not the disk.
  *
@@ -54,7 +55,7 @@ public final class RecoveryBench {
       for (int i = 0; i < times; i++) {
         long cpu = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
-        try (LsmEngine db = LsmEngine.open(root, root.resolve("config.json"))) {
+        try (StorageEngine db = KiwiDb.open(root, root.resolve("config.json"))) {
           System.out.printf(
               Locale.ROOT,
               "open %.2f s wall, %.2f s CPU, %d entries%n",
@@ -94,7 +95,7 @@ public final class RecoveryBench {
       EngineStats stats;
       double openSec;
       double cpuSec;
-      try (LsmEngine db = LsmEngine.open(root, root.resolve("config.json"))) {
+      try (StorageEngine db = KiwiDb.open(root, root.resolve("config.json"))) {
         openSec = (System.nanoTime() - start) / 1e9;
         cpuSec = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
         stats = db.stats();
@@ -156,7 +157,7 @@ public final class RecoveryBench {
     Files.createDirectories(root);
     Path config = root.resolve("config.json");
     Files.writeString(config, config(MEMTABLE_MB, "skiplist"), StandardCharsets.UTF_8);
-    LsmEngine db = LsmEngine.open(root, config);
+    StorageEngine db = KiwiDb.open(root, config);
     SplittableRandom r = new SplittableRandom(0xC0FFEEL);
     Path wal = root.resolve("wal");
     long start = System.nanoTime();
