@@ -5,9 +5,7 @@ import static io.kiwidb.reliability.fuzz.FuzzFiles.ROOT;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.kiwidb.api.CorruptionException;
 import io.kiwidb.testkit.InMemoryFileSystem;
-import io.kiwidb.wal.CommitListener;
 import io.kiwidb.wal.RecoveryMode;
-import io.kiwidb.wal.WalOptions;
 import io.kiwidb.wal.WalReplay;
 import io.kiwidb.wal.WriteAheadLog;
 import java.nio.file.Path;
@@ -46,9 +44,7 @@ class WalSegmentFuzzTest {
     if (first.records() != delivered[0]) {
       throw new AssertionError(first.records() + " records counted, " + delivered[0] + " seen");
     }
-    WriteAheadLog.open(
-            fs, WAL, WalOptions.defaults(), first, first.lastSequence(), CommitListener.NONE)
-        .close();
+    WriteAheadLog.open(fs, WAL, first, first.lastSequence()).close();
     WalReplay.Result again = WalReplay.replay(fs, WAL, RecoveryMode.STRICT, covered, (s, b) -> {});
     if (again.records() != first.records() || again.lastSequence() != first.lastSequence()) {
       throw new AssertionError("repaired log replays " + again + " after " + first);
