@@ -39,24 +39,108 @@ enum ByteFormat {
         String hex = text.startsWith("0x") || text.startsWith("0X") ? text.substring(2) : text;
         if (hex.length() % 2 != 0) {
           throw new IllegalArgumentException(
-              what + " '" + text + "' is not hex: it has an odd number of digits");
+              what
+                  + " '"
+                  + ArgumentBytes.show(text)
+                  + "' is not hex: it has an odd number of digits");
         }
         try {
           return HexFormat.of().parseHex(hex);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
-              what + " '" + text + "' is not hex: only 0-9 and a-f are allowed", e);
+              what + " '" + ArgumentBytes.show(text) + "' is not hex: only 0-9 and a-f are allowed",
+              e);
         }
       case BASE64:
-        try {
-          return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
+        String problem = base64Problem(text);
+        if (problem != null) {
           throw new IllegalArgumentException(
-              what + " '" + text + "' is not base64: " + e.getMessage(), e);
+              what + " '" + ArgumentBytes.show(text) + "' is not base64: " + problem);
         }
+        return Base64.getDecoder().decode(text);
       default:
-        return text.getBytes(StandardCharsets.UTF_8);
+        // The exact bytes of the argument, also where they are not UTF-8 (see ArgumentBytes).
+        return ArgumentBytes.encode(what, text);
     }
+  }
+
+  /**
+   * What is wrong with {@code text} as standard base64 (RFC 4648 section 4, the alphabet {@code A-Z
+   * a-z 0-9 + /}), or {@code null} if it decodes. Accepts exactly what {@link Base64#getDecoder()}
+   * accepts (padding optional, as there), so the JDK's own wording ("Illegal base64 character 2d")
+   * never reaches the user. Package-private for tests.
+   */
+  static String base64Problem(String text) {
+    int inGroup = 0; // characters of the current 4-character group seen so far
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      int position = i + 1;
+      if (c == '=') {
+        if (inGroup < 2) {
+          return "the padding '=' at character "
+              + position
+              + (inGroup == 0 ? " starts a group" : " follows a single character of a group")
+              + "; '=' may only end a 4-character group, after 2 or 3 characters";
+        }
+        if (inGroup == 2) {
+          if (i + 1 >= text.length() || text.charAt(i + 1) != '=') {
+            return "the group ending at character "
+                + position
+                + " has 2 characters and one '='; it needs two ('==')";
+          }
+          i++;
+        }
+        if (i + 1 < text.length()) {
+          return "character "
+              + (i + 2)
+              + " ("
+              + describe(text.charAt(i + 1))
+              + ") follows the padding '=' that ends the data";
+        }
+        return null;
+      }
+      if (!isBase64Digit(c)) {
+        String hint =
+            c == '-' || c == '_'
+                ? " ('-' and '_' are URL-safe base64: write '+' for '-' and '/' for '_')"
+                : "";
+        return "character "
+            + position
+            + " is "
+            + describe(c)
+            + ", which is not in the base64 alphabet (A-Z, a-z, 0-9, + and /, padded with =)"
+            + hint;
+      }
+      inGroup = (inGroup + 1) % 4;
+    }
+    if (inGroup == 1) {
+      return "it ends with a single character (character "
+          + text.length()
+          + ") after its last complete 4-character group; a group needs at least 2";
+    }
+    return null;
+  }
+
+  private static boolean isBase64Digit(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '+'
+        || c == '/';
+  }
+
+  /** A character for a message: {@code '-'}, {@code a space}, {@code byte 0xff}, {@code U+0009}. */
+  private static String describe(char c) {
+    if (c == ' ') {
+      return "a space";
+    }
+    if (c >= 0xDC80 && c <= 0xDCFF) {
+      return String.format(Locale.ROOT, "the byte 0x%02x", c & 0xff);
+    }
+    if (Character.isISOControl(c) || Character.isSurrogate(c) || Character.isWhitespace(c)) {
+      return String.format(Locale.ROOT, "U+%04X", (int) c);
+    }
+    return "'" + c + "'";
   }
 
   /** Renders bytes for output in this format (never null; an empty array renders as ""). */

@@ -6,6 +6,8 @@ import io.kiwidb.api.KiwiIterator;
 import io.kiwidb.api.Limits;
 import io.kiwidb.api.ScanOptions;
 import io.kiwidb.api.StorageEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -50,6 +52,9 @@ final class EngineCommands {
 
     private final EngineHost.Access access;
 
+    /** The host running this command, set before {@link #prepare}. */
+    EngineHost host;
+
     /** A command that only reads: a missing data directory is an error, never a new store. */
     Base() {
       this(EngineHost.Access.READ);
@@ -61,7 +66,7 @@ final class EngineCommands {
 
     @Override
     public final Integer call() throws Exception {
-      EngineHost host = (EngineHost) spec.root().userObject();
+      host = (EngineHost) spec.root().userObject();
       Output o =
           new Output(
               spec.commandLine().getOut(),
@@ -105,10 +110,27 @@ final class EngineCommands {
     }
   }
 
-  @Command(name = "put", description = "Writes a value for a key.")
+  @Command(
+      name = "put",
+      description = {
+        "Writes a value for a key.",
+        "The value is the argument after the key, in the chosen format; or - to read it from"
+            + " standard input, or --value-file <path> to read it from a file. Both are read byte"
+            + " for byte, whatever the format, up to the value limit (16 MiB)."
+      })
   static final class Put extends KeyCommand {
-    @Parameters(index = "1", paramLabel = "<value>")
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "<value>",
+        description = "The value, or - to read it from standard input.")
     String value;
+
+    @Option(
+        names = "--value-file",
+        paramLabel = "<path>",
+        description = "Read the value from this file (- for standard input), byte for byte.")
+    String valueFile;
 
     private byte[] v;
 
@@ -119,7 +141,26 @@ final class EngineCommands {
     @Override
     void prepare(Output o) {
       super.prepare(o);
-      v = Limits.checkValue(o.parse("value", value));
+      if (valueFile != null && value != null) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "give the value once: as <value> ('"
+                + ArgumentBytes.show(value)
+                + "') or with --value-file, not both");
+      }
+      if (valueFile == null && value == null) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "Missing required parameter: '<value>' (or - to read it from standard input, or"
+                + " --value-file <path>)");
+      }
+      if (valueFile != null && !valueFile.equals("-")) {
+        v = ValueInput.fromFile(valueFile, spec.commandLine());
+      } else if (valueFile != null || value.equals("-")) {
+        v = ValueInput.fromStandardInput(host.standardInput());
+      } else {
+        v = Limits.checkValue(o.parse("value", value));
+      }
     }
 
     @Override
@@ -406,8 +447,19 @@ final class EngineCommands {
         return ExitCodes.DATA_DIR;
       }
       // JSON: one {"line": ...} document per log line (JSON Lines), since the stream has no end.
-      Consumer<String> sink =
+      Consumer<String> print =
           o.json ? line -> o.print(Output.object().put("line", line)) : o::println;
+      Consumer<String> sink =
+          line -> {
+            print.accept(line);
+            // A PrintWriter swallows write errors: without this, `kiwi tail-log | head -1`
+            // would follow forever into a closed pipe and end with exit 0.
+            if (o.out.checkError()) {
+              throw new UncheckedIOException(
+                  "cannot write the log lines: the output was closed",
+                  new IOException("write to standard output failed"));
+            }
+          };
       long lines =
           LogTail.follow(
               p,

@@ -1,6 +1,8 @@
 package io.kiwidb.cli;
 
 import io.kiwidb.api.StorageEngine;
+import java.io.InputStream;
+import java.nio.file.Path;
 
 /**
  * Where the engine commands get their engine: the one-shot command line opens one per command and
@@ -48,6 +50,17 @@ interface EngineHost {
    * @return the port, or 0 when that engine's log server is disabled
    */
   int followedLogPort() throws Exception;
+
+  /** The data directory the commands work on ({@code info} shows it). */
+  Path dataDirectory();
+
+  /**
+   * Where {@code put k -} reads its value, or {@code null} where there is none: the shell's own
+   * standard input is its script or the terminal, so it cannot also be a value.
+   */
+  default InputStream standardInput() {
+    return null;
+  }
 
   /**
    * Registers what to do on Ctrl-C while a long-running command (tail-log) runs, or clears it with

@@ -12,10 +12,8 @@ import io.kiwidb.api.spi.FilterPolicy;
 import io.kiwidb.api.spi.MemTableFactory;
 import io.kiwidb.api.spi.NamedProviders;
 import io.kiwidb.fs.FileSystems;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,10 +79,11 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
     this.terminal = terminal;
   }
 
+  /** {@code kiwi} with no command: the usage, on stderr as for any usage error (exit 2). */
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-    return ExitCodes.OK;
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
   }
 
   @Override
@@ -153,6 +152,16 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
     return RunningEngine.logPort(FileSystems.local(), data);
   }
 
+  @Override
+  public Path dataDirectory() {
+    return data;
+  }
+
+  @Override
+  public InputStream standardInput() {
+    return stdin;
+  }
+
   int shell(StorageEngine engine, boolean json, ByteFormat format, Path history) throws Exception {
     if (terminal) {
       try (Terminal t =
@@ -167,8 +176,7 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
-    return new Shell(engine, out, err, json, format).script(in);
+    return new Shell(engine, out, err, json, format).script(stdin);
   }
 
   /** The version from the jar manifest, or "dev" when run from classes. */
@@ -195,7 +203,7 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
       mixinStandardHelpOptions = true,
       description = {
         "Opens the store (creating it if needed) and reads commands: put, get, del, scan, flush,"
-            + " mem, disk, stats, config, trace, tail-log, help, exit.",
+            + " mem, disk, stats, config, trace, tail-log, info, help, exit.",
         "On a terminal it has line editing, history and Tab completion; with piped input it runs"
             + " the lines as a script and exits with the last command's code."
       })
@@ -244,7 +252,8 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
 
     @Override
     public Integer call() {
-      Path data = ((KiwiCommand) spec.root().userObject()).data;
+      // The one-shot program's --data, or the shell's open store.
+      Path data = ((EngineHost) spec.root().userObject()).dataDirectory();
       PrintWriter out = spec.commandLine().getOut();
       out.println("kiwi " + version());
       out.println(

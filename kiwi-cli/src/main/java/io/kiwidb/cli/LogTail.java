@@ -17,6 +17,12 @@ import java.util.function.Consumer;
 final class LogTail {
   private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
 
+  /** How the broadcast server starts the lines it writes itself (not log lines). */
+  private static final String LINE_PREFIX = "kiwidb log broadcast: ";
+
+  /** The one line a full server sends before it closes the connection. */
+  private static final String REFUSED = LINE_PREFIX + "too many clients";
+
   private LogTail() {}
 
   /**
@@ -29,7 +35,8 @@ final class LogTail {
    * @param onInterrupt receives the action that stops the tail (closing the socket), and {@code
    *     null} when the tail is over, so an interactive host can bind it to Ctrl-C
    * @return how many lines were copied
-   * @throws IOException if the port cannot be reached, naming it
+   * @throws IOException if the port cannot be reached or the server refuses this client (it serves
+   *     a bounded number), naming the port
    */
   static long follow(
       int port, Consumer<String> lines, Runnable connected, Consumer<Runnable> onInterrupt)
@@ -60,6 +67,16 @@ final class LogTail {
           new BufferedReader(
               new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (count == 0 && line.startsWith(REFUSED)) {
+            // The server serves a bounded number of clients and tells the rest so, then hangs
+            // up: that is a failure to follow, not an empty log.
+            throw new IOException(
+                "the log server on 127.0.0.1:"
+                    + port
+                    + " refused to serve this tail: "
+                    + line.substring(LINE_PREFIX.length())
+                    + " are following it already; stop one, then try again");
+          }
           lines.accept(line);
           count++;
         }

@@ -1,11 +1,14 @@
 package io.kiwidb.cli;
 
 import io.kiwidb.api.StorageEngine;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jline.reader.EndOfFileException;
@@ -33,6 +36,9 @@ import picocli.CommandLine.Model.OptionSpec;
 final class Shell {
   static final String PROMPT = "kiwi> ";
 
+  /** The words the shell itself handles, besides the commands. */
+  private static final List<String> BUILT_INS = List.of("help", "exit", "quit");
+
   private final StorageEngine engine;
   private final CommandLine commands;
   private final PrintWriter out;
@@ -49,8 +55,13 @@ final class Shell {
     for (Class<?> c : EngineCommands.ALL) {
       commands.addSubcommand(c);
     }
+    commands.addSubcommand(KiwiCommand.Info.class);
     commands.setOut(out).setErr(err);
-    Main.handleErrors(commands, "", sub -> "help " + sub.getCommandName());
+    Main.handleErrors(
+        commands,
+        "",
+        sub -> sub.getCommandSpec().parent() == null ? "help" : "help " + sub.getCommandName(),
+        BUILT_INS);
   }
 
   /** The root of the shell's command tree: the host that hands every command the open engine. */
@@ -87,17 +98,45 @@ final class Shell {
     }
 
     @Override
+    public Path dataDirectory() {
+      return shell.engine.dataRoot();
+    }
+
+    @Override
     public void onInterrupt(Runnable handler) {
       shell.interrupt = handler;
     }
   }
 
-  /** Reads commands from piped input until end of input or {@code exit}. */
-  int script(BufferedReader in) throws IOException {
-    for (String line = in.readLine(); line != null && !exitRequested; line = in.readLine()) {
+  /**
+   * Reads commands from piped input until end of input or {@code exit}. Lines are read as bytes and
+   * decoded as {@link ArgumentBytes} does, so a key or value that is not UTF-8 keeps its bytes.
+   */
+  int script(InputStream in) throws IOException {
+    BufferedInputStream bytes = new BufferedInputStream(in);
+    for (String line = readLine(bytes); line != null && !exitRequested; line = readLine(bytes)) {
       execute(line);
     }
     return lastCode;
+  }
+
+  /** One line of bytes (ended by LF, CRLF or the end of input), decoded keeping every byte. */
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+    int b = in.read();
+    if (b < 0) {
+      return null;
+    }
+    while (b >= 0 && b != '\n') {
+      line.write(b);
+      b = in.read();
+    }
+    byte[] bytes = line.toByteArray();
+    int n = bytes.length;
+    if (n > 0 && bytes[n - 1] == '\r') {
+      n--;
+    }
+    return ArgumentBytes.decode(n == bytes.length ? bytes : Arrays.copyOf(bytes, n));
   }
 
   /**
@@ -170,13 +209,36 @@ final class Shell {
     }
     String name = words.get(0);
     if (name.equals("exit") || name.equals("quit")) {
-      exitRequested = true;
-      return lastCode = ExitCodes.OK;
+      return exit(words);
     }
     if (name.equals("help") || name.equals("?")) {
       return lastCode = help(words.subList(1, words.size()));
     }
     lastCode = commands.execute(words.toArray(String[]::new));
+    return lastCode;
+  }
+
+  /**
+   * {@code exit} or {@code exit N}: as in {@code sh}, without a code the session ends with the last
+   * command's exit code, so a script whose last command failed (a tail-log that could not follow,
+   * say) fails even when it ends with {@code exit}.
+   */
+  private int exit(List<String> words) {
+    if (words.size() > 2
+        || (words.size() == 2 && !words.get(1).matches("[0-9]{1,3}"))
+        || (words.size() == 2 && Integer.parseInt(words.get(1)) > 255)) {
+      err.println(
+          "usage: "
+              + words.get(0)
+              + " [code], with a code from 0 to 255; got "
+              + words.subList(1, words.size()));
+      err.flush();
+      return lastCode = ExitCodes.USAGE;
+    }
+    exitRequested = true;
+    if (words.size() == 2) {
+      lastCode = Integer.parseInt(words.get(1));
+    }
     return lastCode;
   }
 
@@ -188,7 +250,13 @@ final class Shell {
     if (!args.isEmpty()) {
       CommandLine sub = commands.getSubcommands().get(args.get(0));
       if (sub == null) {
-        err.println("unknown command '" + args.get(0) + "'; type help for the list");
+        String hint = DidYouMean.phrase(args.get(0), commandNames());
+        err.println(
+            "unknown command '"
+                + ArgumentBytes.show(args.get(0))
+                + "'"
+                + (hint.isEmpty() ? "" : "; " + hint));
+        err.println("Try 'help' for the list of commands.");
         err.flush();
         return ExitCodes.USAGE;
       }
@@ -221,8 +289,8 @@ final class Shell {
       }
     }
     out.println(
-        "Every command also takes --json, and --hex, --base64 or --format utf8|hex|base64 for"
-            + " keys and values.");
+        "Every command but info also takes --json, and --hex, --base64 or --format"
+            + " utf8|hex|base64 for keys and values.");
     out.flush();
     return ExitCodes.OK;
   }

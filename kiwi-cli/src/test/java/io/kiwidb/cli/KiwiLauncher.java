@@ -80,11 +80,26 @@ final class KiwiLauncher {
     return runWithInput("", args);
   }
 
+  /**
+   * Runs a bash command line to completion, with {@code $KIWI} the launcher: for what Java cannot
+   * pass to a child itself, such as an argument whose bytes are not UTF-8 ({@code $'\xff'}), or a
+   * pipeline.
+   */
+  CliRun runBash(String commandLine) {
+    Child c = startCommand(List.of("bash", "-c", commandLine), "bash -c " + commandLine);
+    c.closeStdin();
+    return c.await(60);
+  }
+
   /** Starts {@code ./kiwi args...}, with stdin a pipe the test writes to. */
   Child start(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(SCRIPT.toString());
     cmd.addAll(List.of(args));
+    return startCommand(cmd, String.join(" ", args));
+  }
+
+  private Child startCommand(List<String> cmd, String name) {
     int n = RUNS.incrementAndGet();
     Path out = work.resolve("run-" + n + ".out");
     Path err = work.resolve("run-" + n + ".err");
@@ -99,8 +114,9 @@ final class KiwiLauncher {
       int eq = kv.indexOf('=');
       env.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
+    env.put("KIWI", SCRIPT.toString());
     try {
-      return new Child(String.join(" ", args), pb.start(), out, err);
+      return new Child(name, pb.start(), out, err);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + cmd, e);
     }

@@ -217,4 +217,44 @@ class LogTailTest {
     // Drain the setUp server so its thread ends.
     new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort()).close();
   }
+
+  /**
+   * A full broadcast server answers with one line and hangs up. That is a failed tail (exit 4 with
+   * the reason), not a log of one line that ended normally with exit 0.
+   */
+  @Test
+  void aServerThatRefusesTheTailIsAFailureNotAnEmptyLog() throws Exception {
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread refuser =
+          new Thread(
+              () -> {
+                try (Socket s = full.accept();
+                    OutputStream out = s.getOutputStream()) {
+                  out.write(
+                      "kiwidb log broadcast: too many clients (16)\n"
+                          .getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                  // The assertions below fail if the tail saw no refusal.
+                }
+              },
+              "full-log-server");
+      refuser.start();
+      FakeStorageEngine engine = new FakeStorageEngine(dir);
+      engine.logPort = full.getLocalPort();
+      CliRun run =
+          CliRun.run(engine.opener(), "tail-log\nexit\n", "shell", "--data", dir.toString());
+      refuser.join(5_000);
+      assertEquals(ExitCodes.STORAGE, run.code(), run::toString);
+      assertEquals("", run.out(), run::toString);
+      assertEquals(
+          "tailing the log on 127.0.0.1:"
+              + full.getLocalPort()
+              + " (Ctrl-C to stop)\nthe log server on 127.0.0.1:"
+              + full.getLocalPort()
+              + " refused to serve this tail: too many clients (16) are following it already;"
+              + " stop one, then try again\n",
+          run.err());
+    }
+    new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort()).close();
+  }
 }

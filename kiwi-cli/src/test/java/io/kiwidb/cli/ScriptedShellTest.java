@@ -87,8 +87,13 @@ class ScriptedShellTest {
     assertEquals(0, run.code(), run::toString);
     assertEquals(List.of("OK", "v"), run.lines());
     String err = run.err();
-    assertTrue(err.contains("Unmatched argument at index 0: 'frobnicate'"), err);
-    assertTrue(err.contains("Missing required parameter: '<value>'\nTry 'help put'."), err);
+    assertTrue(
+        err.contains("unknown command 'frobnicate'\nTry 'help' for the list of commands.\n"), err);
+    assertTrue(
+        err.contains(
+            "Missing required parameter: '<value>' (or - to read it from standard input, or"
+                + " --value-file <path>)\nTry 'help put'."),
+        err);
     assertTrue(err.contains("unterminated \" quote in: put k \"unterminated"), err);
     assertTrue(err.contains("invalid config max_memtable_entries=\"lots\": must be a number"), err);
     assertTrue(err.contains("key 'zz' is not hex"), err);
@@ -100,7 +105,7 @@ class ScriptedShellTest {
   void theExitCodeIsTheLastCommandsLikeSh() {
     assertEquals(ExitCodes.NOT_FOUND, shell("put a 1\nget missing\n").code());
     assertEquals(ExitCodes.USAGE, shell("get\n").code());
-    assertEquals(0, shell("get missing\nquit\n").code());
+    assertEquals(0, shell("get missing\nput a 1\nquit\n").code());
     assertEquals(0, shell("").code(), "an empty script is fine");
   }
 
@@ -110,7 +115,7 @@ class ScriptedShellTest {
     String out = run.out();
     for (String c :
         List.of(
-            "put <key> <value>",
+            "put [--value-file <path>] <key> [<value>]",
             "get <key>",
             "del <key>",
             "scan [--prefix <p>] [--from <a>] [--to <b>] [--limit <n>] [--reverse]",
@@ -135,5 +140,117 @@ class ScriptedShellTest {
   void shellWideOptionsSetTheDefaultsAndCommandsMayOverride() {
     CliRun run = shell("put 6b 76\nget 6b\nget --format utf8 k\n", "--hex");
     assertEquals(List.of("OK", "76", "v"), run.lines(), run::toString);
+  }
+
+  /**
+   * The issue: a script whose tail-log failed still exited 0 when it ended with exit, because exit
+   * reset the status. As in sh, exit without a code keeps the last command's.
+   */
+  @Test
+  void aFailedTailLogFailsTheScriptEvenWhenItEndsWithExit() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    CliRun run = shell("tail-log --port " + closed + "\nexit\n");
+    assertEquals(ExitCodes.STORAGE, run.code(), run::toString);
+    assertTrue(
+        run.err().startsWith("cannot connect to the log port 127.0.0.1:" + closed), run::toString);
+    assertEquals(ExitCodes.NOT_FOUND, shell("get missing\nquit\n").code(), "quit keeps it too");
+    assertEquals(ExitCodes.NOT_FOUND, shell("get missing\nexit\nput after exit\n").code());
+  }
+
+  @Test
+  void exitTakesAnExplicitCode() {
+    assertEquals(3, shell("put a 1\nexit 3\nput b 2\n").code());
+    assertEquals(0, shell("get missing\nexit 0\n").code());
+    CliRun bad = shell("exit soon\nput a 1\n");
+    assertEquals(0, bad.code(), "a bad exit does not leave; the next command runs: " + bad);
+    assertEquals(List.of("OK"), bad.lines());
+    assertEquals("usage: exit [code], with a code from 0 to 255; got [soon]\n", bad.err());
+    assertEquals(ExitCodes.USAGE, shell("exit 256\n").code());
+  }
+
+  /** The issue: info was documented for the shell but unknown there. */
+  @Test
+  void infoRunsInTheShell() {
+    CliRun run = shell("info\nhelp info\n");
+    assertEquals(0, run.code(), run::toString);
+    assertTrue(run.out().startsWith("kiwi "), run::toString);
+    assertTrue(run.out().contains("data directory: " + dir.toAbsolutePath()), run::toString);
+    assertTrue(run.out().contains("memtable_impl:"), run::toString);
+    assertTrue(run.out().contains("Shows the version, the data directory"), run::toString);
+    assertTrue(shell("help\n").out().contains("\n  info  "), "help lists info");
+  }
+
+  @Test
+  void anUnknownCommandGetsASuggestionAndExitsTwo() {
+    CliRun run = shell("gte k\n");
+    assertEquals(ExitCodes.USAGE, run.code(), run::toString);
+    assertEquals(
+        "unknown command 'gte'; did you mean 'get'?\nTry 'help' for the list of commands.\n",
+        run.err());
+    CliRun builtin = shell("exti\n");
+    assertTrue(
+        builtin.err().startsWith("unknown command 'exti'; did you mean 'exit'?"),
+        builtin::toString);
+    CliRun help = shell("help sacn\n");
+    assertEquals(ExitCodes.USAGE, help.code());
+    assertEquals(
+        "unknown command 'sacn'; did you mean 'scan'?\nTry 'help' for the list of commands.\n",
+        help.err());
+    CliRun option = shell("scan --prefx a\n");
+    assertEquals(
+        "unknown option '--prefx' for scan; did you mean '--prefix'?\nTry 'help scan'.\n",
+        option.err());
+  }
+
+  @Test
+  void aScriptLineThatIsNotUtf8KeepsItsBytes() {
+    byte[] script = {
+      'p',
+      'u',
+      't',
+      ' ',
+      'k',
+      ' ',
+      'a',
+      (byte) 0xff,
+      'b',
+      '\n',
+      'g',
+      'e',
+      't',
+      ' ',
+      '-',
+      '-',
+      'h',
+      'e',
+      'x',
+      ' ',
+      '6',
+      'b',
+      '\r',
+      '\n'
+    };
+    CliRun run = CliRun.run(engine.opener(), script, "shell", "--data", dir.toString());
+    assertEquals(0, run.code(), run::toString);
+    assertEquals(List.of("OK", "61ff62"), run.lines(), "stored as a ff b, not a U+FFFD b");
+  }
+
+  @Test
+  void putReadsAValueFileInTheShellButNotStandardInput() throws Exception {
+    Path file = dir.resolve("value.bin");
+    java.nio.file.Files.write(file, new byte[] {0, 1, 2, (byte) 0xff});
+    CliRun run = shell("put k --value-file " + file + "\nget --hex 6b\nput k2 -\nget k2\n");
+    List<String> out = run.lines();
+    assertEquals(List.of("OK", "000102ff"), out, run::toString);
+    assertTrue(
+        run.err()
+            .contains(
+                "'-' reads the value from standard input, but in the shell standard input holds"
+                    + " the commands; use --value-file <path>"),
+        run::toString);
   }
 }

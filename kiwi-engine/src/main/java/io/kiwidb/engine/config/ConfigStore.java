@@ -1,6 +1,5 @@
 package io.kiwidb.engine.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -230,39 +229,16 @@ public final class ConfigStore {
     try {
       root = JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where =
-          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new InvalidConfigException(
-          "config file "
-              + file
-              + " is not valid JSON"
-              + where
-              + ": "
-              + e.getOriginalMessage()
-              + " (the file was left unchanged; fix or delete it)",
-          e);
+      throw malformed(file, bytes, e);
     } catch (NumberFormatException e) {
       // A number Jackson cannot represent, e.g. an exponent beyond int range (found by
       // ConfigFuzzTest: "1e1005555...").
-      throw new InvalidConfigException(
-          "config file "
-              + file
-              + " holds a number that cannot be represented: "
-              + e.getMessage()
-              + " (the file was left unchanged; fix or delete it)",
-          e);
+      throw malformed(file, bytes, e);
     } catch (IOException e) {
       // Parsing bytes in memory does no I/O: this is malformed text, e.g. bytes that Jackson's
       // encoding detection takes for UTF-32 but that decode to no character
       // (CharConversionException, found by ConfigFuzzTest).
-      throw new InvalidConfigException(
-          "config file "
-              + file
-              + " is not valid JSON text: "
-              + e.getMessage()
-              + " (the file was left unchanged; fix or delete it)",
-          e);
+      throw malformed(file, bytes, e);
     }
     if (root == null || root.isMissingNode()) {
       throw new InvalidConfigException(
@@ -284,6 +260,23 @@ public final class ConfigStore {
       values.put(e.getKey(), ConfigKeys.get(e.getKey(), raw).fromFile(raw));
     }
     return EngineConfig.fromNormalised(values);
+  }
+
+  /**
+   * The error for a file Jackson could not parse, in plain words (file, position, problem) rather
+   * than Jackson's, which name its own options and classes (see {@link JsonErrors}).
+   */
+  private static InvalidConfigException malformed(Path file, byte[] bytes, Exception e) {
+    JsonErrors.Problem p = JsonErrors.describe(JSON, bytes, e);
+    return new InvalidConfigException(
+        "config file "
+            + file
+            + " is not valid JSON"
+            + p.where()
+            + ": "
+            + p.what()
+            + " (the file was left unchanged; fix or delete it)",
+        e);
   }
 
   private static Object toJava(JsonNode node) {
