@@ -180,6 +180,10 @@ public final class Pages {
     return "<label>encoding " + select("encoding", "utf8", "base64") + "</label>";
   }
 
+  private static String plural(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   private static String bytes(long n) {
     if (n < 1024) {
       return n + " B";
@@ -561,7 +565,7 @@ public final class Pages {
           .raw("\"><div class=\"level-name\">")
           .text(e.getKey())
           .raw("<small>")
-          .text(e.getValue().size() + " files, " + bytes(total))
+          .text(plural(e.getValue().size(), "file") + ", " + bytes(total))
           .raw("</small></div><div class=\"files\">");
       for (TableSummary t : e.getValue()) {
         int width = (int) Math.max(24, Math.round(160.0 * t.sizeBytes() / max));
