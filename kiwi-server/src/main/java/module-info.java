@@ -11,6 +11,7 @@ module io.kiwidb.server {
   // StorageEngine appears in KiwiServer.start, so users of this module read the API too.
   requires transitive io.kiwidb.api;
   requires io.javalin;
+  requires org.eclipse.jetty.server; // error pages as problem documents
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
   requires htmx.org;

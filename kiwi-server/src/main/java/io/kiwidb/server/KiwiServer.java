@@ -7,6 +7,7 @@ import io.kiwidb.api.StorageEngine;
 import io.kiwidb.server.internal.Assets;
 import io.kiwidb.server.internal.Errors;
 import io.kiwidb.server.internal.EventHub;
+import io.kiwidb.server.internal.JettyProblems;
 import io.kiwidb.server.internal.Json;
 import io.kiwidb.server.internal.LoadGenerator;
 import io.kiwidb.server.internal.Pages;
@@ -119,6 +120,9 @@ public final class KiwiServer implements AutoCloseable {
               config.http.defaultContentType = "application/json";
               config.jetty.host = options.bindAddress();
               config.jetty.port = options.port();
+              config.jetty.modifyHttpConfiguration(
+                  http -> http.setRequestHeaderSize(JettyProblems.REQUEST_HEADER_BYTES));
+              config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems()));
               config.routes.before(
                   ctx -> {
                     headers(ctx);
