@@ -230,6 +230,8 @@ class OpenApiContractTest {
     s.put("GET /api/trace/{key} 400", t -> r(m.get("/api/trace/k?encoding=hex")));
     s.put("GET /api/trace/{key} 422", t -> r(bin.get("/api/trace/bin-value")));
     s.put("GET /api/trace/{key} 503", t -> r(closed.get("/api/trace/k")));
+    s.put("GET /api/compactions 200", t -> r(m.get("/api/compactions")));
+    s.put("GET /api/compactions 503", t -> r(closed.get("/api/compactions")));
     s.put("GET /api/events 200", t -> firstEvent(m, "/api/events"));
     s.put("GET /api/events 400", t -> r(m.get("/api/events?topics=everything")));
     s.put("GET /api/events 406", t -> r(m.get("/api/events")));

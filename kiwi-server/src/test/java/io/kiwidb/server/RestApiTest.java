@@ -344,6 +344,41 @@ class RestApiTest {
   }
 
   @Test
+  void compactionsListWhatRanWithBytesInAndOutMatchingTheDocument() {
+    assertEquals(200, f.put("/api/config/l0_compaction_threshold", "{\"value\": 2}").statusCode());
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 20; i++) {
+        f.putKey("c" + round + ":" + i, "value " + i);
+      }
+      f.post("/api/flush", "");
+      long until = System.currentTimeMillis() + 10_000;
+      while (f.engine.stats().counters().flushes() <= round && System.currentTimeMillis() < until) {
+        Thread.onSpinWait();
+      }
+    }
+    JsonNode c = null;
+    long until = System.currentTimeMillis() + 15_000;
+    while (System.currentTimeMillis() < until) {
+      c = json(f.get("/api/compactions"));
+      if (c.get("recent").size() > 0) {
+        break;
+      }
+    }
+    assertTrue(c.get("recent").size() > 0, "no compaction ran: " + c);
+    JsonNode first = c.get("recent").get(0);
+    assertTrue(first.get("input_bytes").asLong() > 0, first.toString());
+    assertTrue(first.get("input_files").size() >= 1);
+    assertFalse(first.get("running").asBoolean());
+    JsonNode doc = json(f.get("/openapi.json"));
+    SchemaCheck check = new SchemaCheck(doc);
+    assertEquals(
+        List.of(), check.check(doc.get("components").get("schemas").get("Compactions"), c));
+    JsonNode stats = json(f.get("/api/stats"));
+    assertTrue(stats.get("counters").get("write_amplification").asDouble() > 1.0, stats.toString());
+    assertTrue(stats.get("implementations").has("compaction_strategy"), stats.toString());
+  }
+
+  @Test
   void unknownRoutesAndParametersAreProblems() {
     HttpResponse<String> r = f.get("/api/nothing");
     assertEquals(404, r.statusCode());

@@ -2,6 +2,8 @@ package io.kiwidb.server.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kiwidb.api.CompactionActivity;
+import io.kiwidb.api.CompactionInfo;
 import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.DiskListing;
 import io.kiwidb.api.EngineCounters;
@@ -36,6 +38,9 @@ public final class EngineJson {
     s.immutableSnapshots().forEach(snaps::add);
     n.put("l0_sstable_count", s.l0SstableCount());
     n.put("log_port", logPort);
+    n.put("estimated_key_count", s.estimatedKeyCount());
+    ObjectNode impls = n.putObject("implementations");
+    s.implementations().forEach(impls::put);
     n.set("counters", counters(s.counters()));
     return n;
   }
@@ -53,6 +58,9 @@ public final class EngineJson {
     n.put("stall_nanos", c.stallNanos());
     n.put("background_errors", c.backgroundErrors());
     n.put("leaked_iterators", c.leakedIterators());
+    n.put("bytes_written", c.bytesWritten());
+    n.put("wal_bytes_written", c.walBytesWritten());
+    n.put("write_amplification", Math.round(c.writeAmplification() * 1000.0) / 1000.0);
     return n;
   }
 
@@ -167,6 +175,40 @@ public final class EngineJson {
       }
     }
     return null;
+  }
+
+  public static ObjectNode compaction(CompactionInfo c) {
+    ObjectNode n = Json.object();
+    n.put("id", c.id());
+    n.put("strategy", c.strategy());
+    n.put("reason", c.reason());
+    n.put("output_level", c.outputLevel());
+    ArrayNode in = n.putArray("input_files");
+    c.inputFiles().forEach(in::add);
+    n.put("input_bytes", c.inputBytes());
+    ArrayNode out = n.putArray("output_files");
+    c.outputFiles().forEach(out::add);
+    n.put("output_bytes", c.outputBytes());
+    n.put("trivial_move", c.trivialMove());
+    n.put("started", c.started().toString());
+    n.put("started_millis", c.started().toEpochMilli());
+    if (c.duration() == null) {
+      n.putNull("duration_millis");
+    } else {
+      n.put("duration_millis", c.duration().toMillis());
+    }
+    n.put("running", c.running());
+    n.put("error", c.error());
+    return n;
+  }
+
+  public static ObjectNode compactions(CompactionActivity a) {
+    ObjectNode n = Json.object();
+    ArrayNode running = n.putArray("running");
+    a.running().forEach(c -> running.add(compaction(c)));
+    ArrayNode recent = n.putArray("recent");
+    a.recent().forEach(c -> recent.add(compaction(c)));
+    return n;
   }
 
   public static ObjectNode configChange(ConfigChange c) {

@@ -2,6 +2,8 @@ package io.kiwidb.server.internal;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.kiwidb.api.CompactionActivity;
+import io.kiwidb.api.CompactionInfo;
 import io.kiwidb.api.DiskListing;
 import io.kiwidb.api.EngineCounters;
 import io.kiwidb.api.EngineStats;
@@ -210,6 +212,10 @@ public final class Pages {
         + chart("chart-cache", "Block cache hit rate", "cache_hit_rate:hit rate")
         + chart("chart-stall", "Write stall (ms / s)", "stall_millis_per_sec:stall ms/s")
         + chart(
+            "chart-wa",
+            "Write amplification",
+            "write_amplification:since open,write_amplification_interval:last second")
+        + chart(
             "chart-mem",
             "Memtable fill and queue",
             "memtable_fill:active fill,immutable_queue_len:immutable queue")
@@ -238,6 +244,7 @@ public final class Pages {
     EngineCounters c = s.counters();
     Html h = new Html().raw("<div class=\"cards\">");
     card(h, "sequence", s.seq());
+    card(h, "keys (estimate)", s.estimatedKeyCount());
     card(h, "active entries", s.keyCount());
     card(h, "active size", bytes(s.activeSizeBytes()));
     card(h, "immutable queue", s.immutableQueueLen());
@@ -246,8 +253,14 @@ public final class Pages {
     card(h, "reads", c.reads());
     card(h, "flushes", c.flushes());
     card(h, "compactions", c.compactions());
+    card(
+        h,
+        "write amplification",
+        String.format(java.util.Locale.ROOT, "%.2f", c.writeAmplification()));
     card(h, "log port", engine.logPort());
-    return h.raw("</div>").toString();
+    h.raw("</div><p class=\"hint impls\">");
+    s.implementations().forEach((k, v) -> h.text(k + " = " + v + "  "));
+    return h.raw("</p>").toString();
   }
 
   private static void card(Html h, String label, Object value) {
@@ -665,14 +678,23 @@ public final class Pages {
   private String compactions() {
     EngineStats s = engine.stats();
     EngineCounters c = s.counters();
+    CompactionActivity a = engine.compactions();
     Html h = new Html().raw("<div class=\"cards\">");
+    card(h, "running now", a.running().size());
     card(h, "compactions done", c.compactions());
     card(h, "bytes written by compaction", bytes(c.bytesCompacted()));
-    card(h, "flushes done", c.flushes());
     card(h, "bytes written by flushes", bytes(c.bytesFlushed()));
+    card(
+        h,
+        "write amplification",
+        String.format(java.util.Locale.ROOT, "%.2f", c.writeAmplification()));
     card(h, "L0 files", s.l0SstableCount());
+    h.raw("</div><h2>Running</h2>");
+    compactionTable(h, a.running(), "running");
+    h.raw("<h2>Recent</h2>");
+    compactionTable(h, a.recent(), "recent");
     h.raw(
-        "</div><table class=\"levels-summary\"><thead><tr><th>level</th><th>files</th>"
+        "<h2>Levels</h2><table class=\"levels-summary\"><thead><tr><th>level</th><th>files</th>"
             + "<th>bytes</th></tr></thead><tbody>");
     for (Map.Entry<String, List<TableSummary>> e : engine.showDisk().levels().entrySet()) {
       h.raw("<tr><td>")
@@ -684,6 +706,48 @@ public final class Pages {
           .raw("</td></tr>");
     }
     return h.raw("</tbody></table>").toString();
+  }
+
+  private static void compactionTable(Html h, List<CompactionInfo> list, String id) {
+    if (list.isEmpty()) {
+      h.raw("<p class=\"hint\" id=\"compactions-").text(id).raw("-none\">none</p>");
+      return;
+    }
+    h.raw("<table class=\"compactions\" id=\"compactions-")
+        .text(id)
+        .raw(
+            "\"><thead><tr><th>#</th><th>strategy</th><th>reason</th><th>inputs</th>"
+                + "<th>to</th><th>bytes in</th><th>bytes out</th><th>outputs</th><th>started</th>"
+                + "<th>duration</th><th>result</th></tr></thead><tbody>");
+    for (CompactionInfo c : list) {
+      h.raw("<tr><td class=\"num\">")
+          .text(c.id())
+          .raw("</td><td>")
+          .text(c.strategy())
+          .raw("</td><td>")
+          .text(c.reason())
+          .raw("</td><td><code>")
+          .text(String.join(" ", c.inputFiles()))
+          .raw("</code></td><td>L")
+          .text(c.outputLevel())
+          .raw("</td><td class=\"num\">")
+          .text(bytes(c.inputBytes()))
+          .raw("</td><td class=\"num\">")
+          .text(bytes(c.outputBytes()))
+          .raw("</td><td><code>")
+          .text(String.join(" ", c.outputFiles()))
+          .raw("</code></td><td>")
+          .text(c.started())
+          .raw("</td><td class=\"num\">")
+          .text(c.duration() == null ? "running" : c.duration().toMillis() + " ms")
+          .raw("</td><td>")
+          .text(
+              c.error() != null
+                  ? "failed: " + c.error()
+                  : c.running() ? "…" : c.trivialMove() ? "moved" : "ok")
+          .raw("</td></tr>");
+    }
+    h.raw("</tbody></table>");
   }
 
   // ---------------------------------------------------------------- logs

@@ -78,6 +78,7 @@ public final class RestApi {
     r.get("/api/config", this::config);
     r.put("/api/config/{key}", this::updateConfig);
     r.get("/api/trace/<key>", this::trace);
+    r.get("/api/compactions", this::compactions);
     r.get("/api/events", this::events);
     r.get("/api/load", ctx -> send(ctx, 200, load.status()));
     r.post("/api/load", this::startLoad);
@@ -401,6 +402,11 @@ public final class RestApi {
     ByteEncoding enc = Params.of(ctx, "encoding").encoding();
     byte[] key = pathKey(ctx, enc);
     send(ctx, 200, EngineJson.trace(engine.trace(key), enc));
+  }
+
+  private void compactions(Context ctx) {
+    Params.of(ctx);
+    send(ctx, 200, EngineJson.compactions(engine.compactions()));
   }
 
   static Set<EventHub.Topic> topics(Context ctx) {

@@ -67,6 +67,7 @@ public final class StatsSampler {
       n.put("reads_per_sec", 0.0);
       n.putNull("cache_hit_rate");
       n.put("stall_millis_per_sec", 0.0);
+      n.putNull("write_amplification_interval");
     } else {
       double secs = Math.max(1e-3, (nowNanos - previousNanos) / 1e9);
       n.put("writes_per_sec", round((c.writes() - previous.writes()) / secs));
@@ -79,7 +80,18 @@ public final class StatsSampler {
         n.put("cache_hit_rate", round((double) hits / (hits + misses)));
       }
       n.put("stall_millis_per_sec", round((c.stallNanos() - previous.stallNanos()) / 1e6 / secs));
+      long user = c.bytesWritten() - previous.bytesWritten();
+      long disk =
+          (c.walBytesWritten() - previous.walBytesWritten())
+              + (c.bytesFlushed() - previous.bytesFlushed())
+              + (c.bytesCompacted() - previous.bytesCompacted());
+      if (user == 0) {
+        n.putNull("write_amplification_interval");
+      } else {
+        n.put("write_amplification_interval", round((double) disk / user));
+      }
     }
+    n.put("write_amplification", round(c.writeAmplification()));
     long total = c.blockCacheHits() + c.blockCacheMisses();
     if (total == 0) {
       n.putNull("cache_hit_rate_total");
