@@ -1,6 +1,6 @@
 // The overview's live charts: the last five minutes from /api/stats/history, then one sample a
-// second from /api/events. Each chart's element carries data-points (samples drawn) and
-// data-last (the newest values) so tests and scripts can see the charts move.
+// second from /api/events. Each chart's element carries data-points (samples drawn), data-last
+// (the newest values) and data-max (the largest drawn) so tests and scripts can see the charts move.
 (function () {
   "use strict";
   var MAX = 300;
@@ -41,12 +41,14 @@
   function redraw(chart) {
     chart.plot.setData(chart.data);
     chart.el.dataset.points = String(chart.data[0].length);
-    var last = {};
+    var last = {}, max = {};
     chart.series.forEach(function (s, i) {
       var a = chart.data[i + 1];
       last[s.field] = a.length ? a[a.length - 1] : null;
+      max[s.field] = a.reduce(function (m, v) { return v !== null && (m === null || v > m) ? v : m; }, null);
     });
     chart.el.dataset.last = JSON.stringify(last);
+    chart.el.dataset.max = JSON.stringify(max);
   }
 
   function start() {
