@@ -12,7 +12,6 @@ import io.kiwidb.server.CommandRunner;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -507,10 +506,5 @@ public final class RestApi {
     n.put("output", r.output());
     n.put("errors", r.errors());
     send(ctx, 200, n);
-  }
-
-  /** For tests and pages: the config as a map. */
-  Map<String, Object> configMap() {
-    return engine.config();
   }
 }
