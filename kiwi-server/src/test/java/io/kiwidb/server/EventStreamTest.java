@@ -116,4 +116,51 @@ class EventStreamTest {
       assertTrue(third.data().get("counters").get("writes").asLong() >= 200);
     }
   }
+
+  @Test
+  void streamsAreCappedAndAClosedStreamFreesItsPlace() throws Exception {
+    try (ServerFixture f = ServerFixture.start(dir.resolve("d"))) {
+      java.util.List<InputStream> open = new java.util.ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        HttpResponse<InputStream> r =
+            f.http.send(
+                f.request("/api/events?topics=stats")
+                    .header("Accept", "text/event-stream")
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        open.add(r.body());
+      }
+      HttpResponse<String> full =
+          f.send(f.request("/api/events").header("Accept", "text/event-stream").GET().build());
+      assertEquals(503, full.statusCode(), full.body());
+      assertTrue(full.headers().firstValue("Retry-After").isPresent());
+      open.remove(0).close();
+      // The server notices the closed stream at its next write (a stats event within a second).
+      OpenApiContractTest.waitFor(
+          () -> {
+            try {
+              HttpResponse<InputStream> r =
+                  f.http.send(
+                      f.request("/api/events?topics=stats")
+                          .header("Accept", "text/event-stream")
+                          .GET()
+                          .build(),
+                      HttpResponse.BodyHandlers.ofInputStream());
+              if (r.statusCode() == 200) {
+                open.add(r.body());
+                return true;
+              }
+              r.body().close();
+              return false;
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+          });
+      for (InputStream in : open) {
+        in.close();
+      }
+    }
+  }
 }

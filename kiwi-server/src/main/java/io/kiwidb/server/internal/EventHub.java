@@ -59,6 +59,7 @@ public final class EventHub implements AutoCloseable {
   private final List<Client> clients = new CopyOnWriteArrayList<>();
   private final ArrayDeque<ObjectNode> backlog = new ArrayDeque<>();
   private final AtomicInteger clientIds = new AtomicInteger();
+  private final AtomicInteger places = new AtomicInteger();
   private final Thread relay;
   private volatile boolean running = true;
   private volatile String relayState;
@@ -92,6 +93,11 @@ public final class EventHub implements AutoCloseable {
   /** The number of event streams open now. */
   public int clientCount() {
     return clients.size();
+  }
+
+  /** The places taken: open streams and streams about to start. */
+  int placesTaken() {
+    return places.get();
   }
 
   private void relayLoop() {
@@ -161,15 +167,20 @@ public final class EventHub implements AutoCloseable {
   }
 
   /**
-   * Refuses a new stream before it starts when the server is stopping or full.
+   * Reserves a place for a new stream before it starts, so a refusal is a real 503 and never an
+   * accepted stream that ends at once. The place is held until that stream ends.
    *
-   * @throws ProblemException 503 when {@link #MAX_CLIENTS} streams are open
+   * @throws ProblemException 503 when {@link #MAX_CLIENTS} streams are open or reserved
    */
-  public void checkCapacity() {
+  public void reserve() {
     if (!running) {
       throw new ProblemException(503, "server-stopping", "Server stopping", "shutting down", null);
     }
-    if (clients.size() >= MAX_CLIENTS) {
+    int n;
+    do {
+      n = places.get();
+    } while (n < MAX_CLIENTS && !places.compareAndSet(n, n + 1));
+    if (n >= MAX_CLIENTS) {
       throw new ProblemException(
           503,
           "too-many-streams",
@@ -182,12 +193,12 @@ public final class EventHub implements AutoCloseable {
   }
 
   /**
-   * Serves one event stream until the browser goes away or the server stops. A stream that lost a
-   * race for the last place (see {@link #checkCapacity}) is told so and closed.
+   * Serves one event stream, in the place {@link #reserve} took, until the browser goes away or the
+   * server stops.
    */
   public void attach(SseClient sse, Set<Topic> topics) {
-    if (!running || clients.size() >= MAX_CLIENTS) {
-      sse.sendEvent("error", "{\"detail\":\"too many event streams or server stopping\"}");
+    if (!running) {
+      places.decrementAndGet();
       sse.close();
       return;
     }
@@ -241,6 +252,8 @@ public final class EventHub implements AutoCloseable {
     final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(CLIENT_QUEUE);
     final AtomicInteger dropped = new AtomicInteger();
     final Thread sender;
+    final java.util.concurrent.atomic.AtomicBoolean released =
+        new java.util.concurrent.atomic.AtomicBoolean();
     volatile boolean open = true;
 
     Client(SseClient sse, Set<Topic> topics, int id) {
@@ -280,7 +293,14 @@ public final class EventHub implements AutoCloseable {
         LOG.debug("event stream ended: {}", e.toString());
       } finally {
         clients.remove(this);
+        release();
         sse.close();
+      }
+    }
+
+    void release() {
+      if (released.compareAndSet(false, true)) {
+        places.decrementAndGet();
       }
     }
 

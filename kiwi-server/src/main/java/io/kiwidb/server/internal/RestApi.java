@@ -443,7 +443,7 @@ public final class RestApi {
           "this route is a server-sent event stream: send Accept: text/event-stream",
           "Accept");
     }
-    events.checkCapacity();
+    events.reserve();
     new io.javalin.http.sse.SseHandler(0, client -> events.attach(client, topics)).handle(ctx);
   }
 
