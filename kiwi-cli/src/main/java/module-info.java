@@ -6,6 +6,7 @@
 module io.kiwidb.cli {
   requires io.kiwidb.api;
   requires io.kiwidb.fs;
+  requires io.kiwidb.server; // kiwi serve
   requires info.picocli;
   requires org.jline;
   requires com.fasterxml.jackson.databind;

@@ -30,9 +30,9 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code kiwi} command: {@code info}, {@code shell}, and every engine command one-shot over a
- * data directory. As the one-shot {@link EngineHost} it opens the engine for one command and closes
- * it afterwards, and turns an unusable data directory into a clear message.
+ * The {@code kiwi} command: {@code info}, {@code shell}, {@code serve}, and every engine command
+ * one-shot over a data directory. As the one-shot {@link EngineHost} it opens the engine for one
+ * command and closes it afterwards, and turns an unusable data directory into a clear message.
  *
  * <p>Thread safety: one command line, one thread.
  */
@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = KiwiCommand.Version.class,
     description = "kiwi-db: an embedded LSM-tree key-value store.",
-    subcommands = {KiwiCommand.Info.class, KiwiCommand.ShellCommand.class},
+    subcommands = {KiwiCommand.Info.class, KiwiCommand.ShellCommand.class, ServeCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  ok",
@@ -91,10 +91,30 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
     if (access == Access.NONE) {
       return action.run(null);
     }
-    checkDataDirectory(access);
-    StorageEngine engine;
+    StorageEngine engine = open(access);
+    // Ctrl-C during a long command (tail-log, a big scan) still closes the engine cleanly.
+    Thread closer = new Thread(engine::close, "kiwi-close-on-exit");
+    Runtime.getRuntime().addShutdownHook(closer);
     try {
-      engine = opener.open(data);
+      return action.run(engine);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(closer);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running or will run; closing twice is harmless (close is idempotent).
+      }
+      engine.close();
+    }
+  }
+
+  /**
+   * Opens the engine on {@code --data}, turning an unusable directory into a clear message. The
+   * caller closes it ({@link #run} for the one-shot commands, {@code kiwi serve} after its server).
+   */
+  StorageEngine open(Access access) {
+    checkDataDirectory(access);
+    try {
+      return opener.open(data);
     } catch (InvalidConfigException e) {
       // A bad value read from config.json: say which file, since the user did not type the value.
       String message = String.valueOf(e.getMessage());
@@ -117,19 +137,6 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
               || message.contains(data.toAbsolutePath().normalize().toString());
       throw new ExitCodes.DataDirectoryException(
           named ? message : "cannot open data directory " + data + ": " + message, e);
-    }
-    // Ctrl-C during a long command (tail-log, a big scan) still closes the engine cleanly.
-    Thread closer = new Thread(engine::close, "kiwi-close-on-exit");
-    Runtime.getRuntime().addShutdownHook(closer);
-    try {
-      return action.run(engine);
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(closer);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is running or will run; closing twice is harmless (close is idempotent).
-      }
-      engine.close();
     }
   }
 

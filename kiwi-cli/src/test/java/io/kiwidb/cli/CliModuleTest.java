@@ -31,7 +31,7 @@ class CliModuleTest {
   }
 
   @Test
-  void requiresTheApiPicocliJlineJacksonAndSignalsAndUsesTheEngineProvider() {
+  void requiresTheApiTheServerPicocliJlineJacksonAndSignalsAndUsesTheEngineProvider() {
     Set<String> requires =
         module.getDescriptor().requires().stream()
             .filter(r -> !r.name().equals("java.base"))
@@ -41,6 +41,7 @@ class CliModuleTest {
         Set.of(
             "io.kiwidb.api",
             "io.kiwidb.fs",
+            "io.kiwidb.server",
             "info.picocli",
             "org.jline",
             "com.fasterxml.jackson.databind",

@@ -169,6 +169,15 @@ final class KiwiLauncher {
       }
     }
 
+    /** Sends SIGTERM, as a service manager or {@code kill} does. */
+    void terminate() throws Exception {
+      Process kill = new ProcessBuilder("kill", "-TERM", String.valueOf(pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new AssertionError(
+            "kill -TERM " + pid() + " failed; kiwi " + name + " " + snapshot());
+      }
+    }
+
     String stdout() {
       return read(out);
     }
