@@ -153,8 +153,8 @@ final class KiwiStoreConfig {
 
   private static void checkValue(String property, Object value, String source) {
     if (value instanceof Number n) {
-      if (n instanceof Double d && (d.isNaN() || d.isInfinite())
-          || n instanceof Float f && (f.isNaN() || f.isInfinite())) {
+      if ((n instanceof Double d && (d.isNaN() || d.isInfinite()))
+          || (n instanceof Float f && (f.isNaN() || f.isInfinite()))) {
         throw new ConfigException(property, value, "not a finite number (from " + source + ")");
       }
       return;
