@@ -126,6 +126,7 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   private WriteBatch restoreBatch = new WriteBatch();
   private volatile boolean restorePending;
   private boolean spilled;
+  private boolean stateKeyStored;
   private byte[] committedPosition;
   private long maxUncommittedBytes = DEFAULT_MAX_UNCOMMITTED_BYTES;
 
@@ -297,7 +298,9 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
               + " directory to rebuild the store from its changelog, or go back to the store type"
               + " that wrote it");
     }
-    spilled = db.get(KeyCodec.STATE_KEY).map(s -> Arrays.equals(s, STATE_SPILLED)).orElse(false);
+    byte[] state = db.get(KeyCodec.STATE_KEY).orElse(null);
+    stateKeyStored = state != null;
+    spilled = state != null && Arrays.equals(state, STATE_SPILLED);
     try (KiwiIterator it = db.iterator(ScanOptions.prefix(KeyCodec.OFFSET_PREFIX))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         committedOffsets.put(KeyCodec.offsetPartition(it.key()), KeyCodec.decodeLong(it.value()));
@@ -473,6 +476,7 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     write(batch, "early write of uncommitted data");
     buffer.clear();
     spilled = true;
+    stateKeyStored = true;
   }
 
   private void addBuffer(WriteBatch batch) {
@@ -818,7 +822,10 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   private long metadataKeyCount() {
-    return 2L + committedOffsets.size() + (committedPosition == null ? 0 : 1);
+    return 1L
+        + committedOffsets.size()
+        + (committedPosition == null ? 0 : 1)
+        + (stateKeyStored ? 1 : 0);
   }
 
   // ---------------------------------------------------------------- queries
