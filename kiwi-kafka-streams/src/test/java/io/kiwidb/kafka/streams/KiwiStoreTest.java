@@ -154,6 +154,7 @@ class KiwiStoreTest {
       assertEquals(List.of("a=A", "bb=new"), drain(s.range(null, b("bb"))));
       assertEquals(List.of(), drain(s.range(b("d"), b("a"))), "from > to: empty, as RocksDB");
       assertEquals(List.of(), drain(s.prefixScan("zz", new StringSerializer())));
+      assertEquals(all, drain(s.prefixScan("", new StringSerializer())), "empty prefix: all");
       // A bound longer than any key: the longest keys still sort against it correctly.
       byte[] longest = new byte[KeyCodec.MAX_USER_KEY_BYTES];
       java.util.Arrays.fill(longest, (byte) 'q');
