@@ -7,7 +7,7 @@ import java.util.NoSuchElementException;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.internals.ManagedKeyValueIterator;
 
 /**
  * A store iterator: the uncommitted writes of the store (copied when the iterator was created)
@@ -19,9 +19,13 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * without closing is released by kiwi-db's cleaner and counted in {@code
  * EngineCounters.leakedIterators}; the store closes the ones still open when it closes.
  *
+ * <p>It implements Kafka's internal {@code ManagedKeyValueIterator} (an {@code onClose} hook)
+ * because Kafka's own adapter that serves a plain store under a timestamped {@code KTable} casts
+ * range-query results to it.
+ *
  * <p>Thread safety: for one thread at a time, like every Kafka Streams store iterator.
  */
-final class MergedKeyValueIterator implements KeyValueIterator<Bytes, byte[]> {
+final class MergedKeyValueIterator implements ManagedKeyValueIterator<Bytes, byte[]> {
   private final KiwiKeyValueStore store;
   private final List<Map.Entry<Bytes, byte[]>> pending;
   private final KiwiIterator committed;
@@ -29,6 +33,7 @@ final class MergedKeyValueIterator implements KeyValueIterator<Bytes, byte[]> {
   private int pendingIndex;
   private KeyValue<Bytes, byte[]> next;
   private boolean closed;
+  private Runnable onClose;
 
   MergedKeyValueIterator(
       KiwiKeyValueStore store,
@@ -79,7 +84,15 @@ final class MergedKeyValueIterator implements KeyValueIterator<Bytes, byte[]> {
       closed = true;
       committed.close();
       store.iteratorClosed(this);
+      if (onClose != null) {
+        onClose.run();
+      }
     }
+  }
+
+  @Override
+  public void onClose(Runnable action) {
+    this.onClose = action;
   }
 
   /** Closed by the store when the store closes under it. */
