@@ -16,4 +16,7 @@ module io.kiwidb.bench {
   requires jdk.management; // HeapBench: GC notification details
   requires jmh.core;
   requires rocksdbjni; // automatic module (org.rocksdb:rocksdbjni:linux64), baseline only
+  requires io.kiwidb.kafka.streams; // Kafka Streams benchmark (io.kiwidb.bench.kafka)
+  requires kafka.streams; // automatic modules (file names)
+  requires kafka.clients;
 }
