@@ -10,6 +10,9 @@ module io.kiwidb.bench {
   requires java.management; // peak heap per workload (MemoryPoolMXBean), GC notifications
   requires jdk.management; // HeapBench: GC notification details
   requires rocksdbjni; // automatic module (org.rocksdb:rocksdbjni:linux64), baseline only
+  requires io.kiwidb.kafka.streams; // Kafka Streams benchmark (io.kiwidb.bench.kafka)
+  requires kafka.streams; // automatic modules (file names)
+  requires kafka.clients;
 
   uses io.kiwidb.api.spi.EngineProvider;
 }
