@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -58,9 +59,21 @@ class WriteStallTest {
   void aBackgroundErrorEndsTheWait() throws Exception {
     l0.set(9);
     BackgroundErrorException failed = new BackgroundErrorException("put", new Exception("disk"));
+    // The stopped writer polls check() while it waits, so the stub is set before it starts:
+    // Mockito's stubbing is not safe against calls to the same mock from another thread.
+    AtomicBoolean failing = new AtomicBoolean();
+    doAnswer(
+            call -> {
+              if (failing.get()) {
+                throw failed;
+              }
+              return null;
+            })
+        .when(errors)
+        .check("put");
     CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> stall.beforeWrite("put"));
     assertThrows(TimeoutException.class, () -> writer.get(200, TimeUnit.MILLISECONDS));
-    doThrow(failed).when(errors).check("put");
+    failing.set(true);
     stall.l0Changed();
     ExecutionException e =
         assertThrows(ExecutionException.class, () -> writer.get(10, TimeUnit.SECONDS));
