@@ -472,8 +472,8 @@ public final class DbBench {
       b.append("- note: ").append(n).append('\n');
     }
     b.append(
-        "\n| engine | samples | ops/s first / last | p99 µs first / last | heap MB min / max"
-            + " | RSS MB first / last | files min / max | open fds min / max |\n");
+        "\n| engine | samples | ops/s first / last | p99 µs first / last | heap after GC MB min /"
+            + " max | RSS MB first / last | files min / max | open fds min / max |\n");
     b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     List<String> cols = List.of(Endurance.CSV_HEADER.split(","));
     for (Map.Entry<String, List<String>> e : samples.entrySet()) {
@@ -484,7 +484,7 @@ public final class DbBench {
       b.append("| ").append(e.getKey()).append(" | ").append(rows.size()).append(" | ");
       b.append(firstLast(rows, cols.indexOf("ops_per_sec"))).append(" | ");
       b.append(firstLast(rows, cols.indexOf("p99_us"))).append(" | ");
-      b.append(minMax(rows, cols.indexOf("heap_used_mb"))).append(" | ");
+      b.append(minMax(rows, cols.indexOf("heap_after_gc_mb"))).append(" | ");
       b.append(firstLast(rows, cols.indexOf("rss_mb"))).append(" | ");
       b.append(minMax(rows, cols.indexOf("files"))).append(" | ");
       b.append(minMax(rows, cols.indexOf("open_fds"))).append(" |\n");

@@ -2,6 +2,9 @@ package io.kiwidb.bench.db;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +36,7 @@ final class Endurance {
   /** The columns of a sample. */
   static final String CSV_HEADER =
       "engine,elapsed_s,ops,ops_per_sec,p50_us,p99_us,p999_us,max_us,heap_used_mb,"
-          + "heap_committed_mb,rss_mb,files,disk_mb,open_fds";
+          + "heap_after_gc_mb,heap_committed_mb,rss_mb,files,disk_mb,open_fds";
 
   private static final Path FDS = Path.of("/proc/self/fd");
   private static final Path STATUS = Path.of("/proc/self/status");
@@ -179,11 +182,10 @@ final class Endurance {
   private String row(double elapsed, long ops, double seconds, Histogram h) {
     Latency.Percentiles p = Latency.Percentiles.of(h);
     DiskUsage.Usage usage = DiskUsage.usage(dir.resolve(engine.label() + "-endurance"));
-    java.lang.management.MemoryUsage heap =
-        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     return String.format(
         Locale.ROOT,
-        "%s,%.1f,%d,%.0f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f,%s,%d,%.1f,%s",
+        "%s,%.1f,%d,%.0f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f,%.1f,%s,%d,%.1f,%s",
         engine.label(),
         elapsed,
         ops,
@@ -193,11 +195,29 @@ final class Endurance {
         p.p999() / 1e3,
         p.max() / 1e3,
         heap.getUsed() / 1e6,
+        heapAfterGcBytes() / 1e6,
         heap.getCommitted() / 1e6,
         rssMb(),
         usage.files(),
         usage.bytes() / 1e6,
         openFds());
+  }
+
+  /**
+   * The heap in use right after the most recent collection of each heap pool, summed: the live
+   * data, without the garbage that "heap used" also counts between collections.
+   */
+  static long heapAfterGcBytes() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
+        MemoryUsage u = pool.getCollectionUsage();
+        if (u != null) {
+          sum += u.getUsed();
+        }
+      }
+    }
+    return sum;
   }
 
   /** The process's resident set in MB, or an empty cell without procfs. */
@@ -275,6 +295,7 @@ final class Endurance {
       {"p99_us", "µs"},
       {"p999_us", "µs"},
       {"heap_used_mb", "MB"},
+      {"heap_after_gc_mb", "MB"},
       {"rss_mb", "MB"},
       {"files", "files"},
       {"open_fds", "descriptors"},

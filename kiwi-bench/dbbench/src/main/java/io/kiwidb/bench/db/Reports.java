@@ -27,7 +27,9 @@ final class Reports {
   record Group(long num, String method, Summary summary) {
     /** The section title, e.g. {@code 1,000,000 keys, settled}. */
     String title() {
-      return String.format(Locale.ROOT, "%,d keys, %s", num, method);
+      return num > 0
+          ? String.format(Locale.ROOT, "%,d keys, %s", num, method)
+          : "key count not recorded, " + method;
     }
 
     /** A file-name part, e.g. {@code 1000000-settled}. */
@@ -404,8 +406,10 @@ final class Reports {
                 require(f, "engine"),
                 require(f, "workload"),
                 Integer.parseInt(f.get("threads")),
-                Long.parseLong(f.get("num")),
-                require(f, "method"),
+                // Runs before 2026-12-07 (one JVM, settled only) have no num, method, max,
+                // WAL or space amplification fields.
+                f.containsKey("num") ? Long.parseLong(f.get("num")) : 0,
+                f.getOrDefault("method", Method.SETTLED.label()),
                 Long.parseLong(f.get("ops")),
                 Long.parseLong(f.get("nanos")),
                 Long.parseLong(f.get("bytes")),
@@ -413,11 +417,11 @@ final class Reports {
                 Long.parseLong(f.get("p50_ns")),
                 Long.parseLong(f.get("p99_ns")),
                 Long.parseLong(f.get("p999_ns")),
-                Long.parseLong(f.get("max_ns")),
+                f.containsKey("max_ns") ? Long.parseLong(f.get("max_ns")) : 0,
                 orMinusOne(f.get("disk_bytes")),
                 doubleOrNaN(f.get("write_amp")),
-                doubleOrNaN(f.get("write_amp_wal")),
-                doubleOrNaN(f.get("space_amp")),
+                doubleOrNaN(f.getOrDefault("write_amp_wal", "null")),
+                doubleOrNaN(f.getOrDefault("space_amp", "null")),
                 Long.parseLong(f.get("heap_peak_bytes")),
                 orMinusOne(f.get("rss_peak_bytes"))));
       } catch (RuntimeException e) {

@@ -213,8 +213,8 @@ class DbBenchTest {
         assertEquals(engine, f[0]);
         assertTrue(Long.parseLong(f[2]) > 0, "operations in every interval: " + row);
         assertTrue(Double.parseDouble(f[8]) > 0, "heap used: " + row);
-        assertTrue(Long.parseLong(f[11]) > 0, "store files: " + row);
-        assertTrue(Long.parseLong(f[13]) > 0, "open descriptors: " + row);
+        assertTrue(Long.parseLong(f[12]) > 0, "store files: " + row);
+        assertTrue(Long.parseLong(f[14]) > 0, "open descriptors: " + row);
       }
     }
     assertTrue(Files.readString(out.resolve("endurance.svg")).contains("open_fds"));

@@ -155,6 +155,18 @@ class ReportsTest {
       assertEquals(a.toString(), b.toString());
     }
     assertEquals(KIWI_FILLSEQ, back.get(3), "a measurement without NaNs reads back equal");
+    // A line of a run before num, method, max and the amplifications were recorded.
+    String old =
+        "{\"type\":\"run\",\"round\":1,\"engine\":\"kiwi\",\"workload\":\"readseq\",\"threads\":1,"
+            + "\"ops\":10,\"nanos\":1000,\"bytes\":1160,\"found\":10,\"ops_per_sec\":1e7,"
+            + "\"mb_per_sec\":1160,\"p50_ns\":1,\"p99_ns\":2,\"p999_ns\":3,\"disk_bytes\":null,"
+            + "\"write_amp\":null,\"heap_peak_bytes\":5,\"rss_peak_bytes\":6}\n";
+    Measurement m = Reports.parseRuns(old).get(0);
+    assertEquals("settled", m.method());
+    assertEquals(0, m.num());
+    assertEquals(10, m.ops());
+    assertTrue(Double.isNaN(m.spaceAmp()));
+    assertEquals("key count not recorded, settled", Reports.groups(List.of(m)).get(0).title());
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
