@@ -37,22 +37,26 @@ interface DbAdapter extends AutoCloseable {
   /** Bytes of every file under the store's directory (tables, logs, metadata). */
   long diskBytes();
 
-  /** Cumulative bytes written to table files since open. */
+  /** Cumulative bytes written to table files and to the write-ahead log since open. */
   BackgroundWrites backgroundWrites();
+
+  /** Files under the store's directory (tables, logs, metadata), for the endurance samples. */
+  long fileCount();
 
   /** Closes the store; it must not be used afterwards. */
   @Override
   void close();
 
   /**
-   * Table bytes written by background work since the store was opened: flushes of memtables and
-   * compaction outputs. Write-ahead log bytes are not included, for either engine.
+   * Bytes written since the store was opened: tables written by background work (flushes of
+   * memtables and compaction outputs), and separately the write-ahead log.
    *
    * @param flushBytes bytes of tables written by memtable flushes
    * @param compactionBytes bytes of tables written by compactions
+   * @param walBytes bytes appended to the write-ahead log, or -1 when the engine does not say
    */
-  record BackgroundWrites(long flushBytes, long compactionBytes) {
-    /** Flush plus compaction bytes. */
+  record BackgroundWrites(long flushBytes, long compactionBytes, long walBytes) {
+    /** Flush plus compaction bytes (the log excluded). */
     long total() {
       return flushBytes + compactionBytes;
     }
@@ -60,7 +64,9 @@ interface DbAdapter extends AutoCloseable {
     /** The writes between {@code earlier} and this. */
     BackgroundWrites minus(BackgroundWrites earlier) {
       return new BackgroundWrites(
-          flushBytes - earlier.flushBytes, compactionBytes - earlier.compactionBytes);
+          flushBytes - earlier.flushBytes,
+          compactionBytes - earlier.compactionBytes,
+          walBytes < 0 || earlier.walBytes < 0 ? -1 : walBytes - earlier.walBytes);
     }
   }
 

@@ -2,40 +2,68 @@ package io.kiwidb.bench.db;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
  * Disk usage and clean-up of benchmark directories (the benchmark's own files, not the engine's).
+ * The walks tolerate files that a running compaction deletes under them.
  */
 final class DiskUsage {
   private DiskUsage() {}
 
   /**
-   * The sum of the sizes of the regular files under {@code dir}. Files deleted while the walk runs
-   * (a compaction finishing) are skipped.
+   * Files and bytes under a directory.
+   *
+   * @param files regular files
+   * @param bytes the sum of their sizes
    */
-  static long bytesUnder(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.mapToLong(DiskUsage::sizeOrZero).sum();
+  record Usage(long files, long bytes) {}
+
+  /** The regular files under {@code dir} and their total size. */
+  static Usage usage(Path dir) {
+    long[] totals = new long[2];
+    try {
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (attrs.isRegularFile()) {
+                totals[0]++;
+                totals[1] += attrs.size();
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+              if (e instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE; // deleted while we walked
+              }
+              throw e;
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot measure " + dir, e);
     }
+    return new Usage(totals[0], totals[1]);
   }
 
-  private static long sizeOrZero(Path p) {
-    try {
-      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-      return a.isRegularFile() ? a.size() : 0;
-    } catch (NoSuchFileException e) {
-      return 0;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot stat " + p, e);
-    }
+  /** The sum of the sizes of the regular files under {@code dir}. */
+  static long bytesUnder(Path dir) {
+    return usage(dir).bytes();
+  }
+
+  /** The number of regular files under {@code dir}. */
+  static long filesUnder(Path dir) {
+    return usage(dir).files();
   }
 
   /** Deletes {@code dir} and everything under it; a missing directory is fine. */

@@ -95,7 +95,17 @@ final class KeySpace {
 
   /** Fills {@code out} with the value at a random offset of the value buffer. */
   void fillValue(SplittableRandom random, byte[] out) {
-    fillValueAt(random.nextInt(valueData.length - valueSize + 1), out);
+    fillValueAt(valueOffset(random), out);
+  }
+
+  /** A random offset into the value buffer: the one draw {@link #fillValue} takes. */
+  int valueOffset(SplittableRandom random) {
+    return random.nextInt(valueData.length - valueSize + 1);
+  }
+
+  /** Key plus value bytes of one entry. */
+  long entryBytes() {
+    return (long) keySize + valueSize;
   }
 
   /** Fills {@code out} with the value at {@code offset} of the value buffer. */

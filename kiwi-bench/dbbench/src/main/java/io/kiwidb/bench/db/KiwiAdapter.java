@@ -113,7 +113,12 @@ final class KiwiAdapter implements DbAdapter {
   @Override
   public BackgroundWrites backgroundWrites() {
     EngineCounters c = db.stats().counters();
-    return new BackgroundWrites(c.bytesFlushed(), c.bytesCompacted());
+    return new BackgroundWrites(c.bytesFlushed(), c.bytesCompacted(), c.walBytesWritten());
+  }
+
+  @Override
+  public long fileCount() {
+    return DiskUsage.filesUnder(dir);
   }
 
   @Override

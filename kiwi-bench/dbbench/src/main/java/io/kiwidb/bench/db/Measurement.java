@@ -7,6 +7,8 @@ package io.kiwidb.bench.db;
  * @param engine the engine's label
  * @param workload the workload's label ({@link WorkloadSpec#label()})
  * @param threads the threads that ran it
+ * @param num keys in the key space of the run
+ * @param method how the store was left between workloads ({@link Method#label()})
  * @param ops operations completed (entries visited, for scans)
  * @param nanos wall-clock time of the measured phase
  * @param bytes key and value bytes written or returned
@@ -14,8 +16,12 @@ package io.kiwidb.bench.db;
  * @param p50Nanos median latency of one operation (of one batch, for batched writes)
  * @param p99Nanos 99th percentile latency
  * @param p999Nanos 99.9th percentile latency
- * @param diskBytes store size after a write workload and its background work, or -1
+ * @param maxNanos the longest operation
+ * @param diskBytes store size after a write workload (settled: after flush and compaction), or -1
  * @param writeAmp table bytes written by flush and compaction per user byte written, or NaN
+ * @param writeAmpWithWal as {@code writeAmp}, with the write-ahead log's bytes added, or NaN when
+ *     the engine does not report them
+ * @param spaceAmp disk bytes over the key and value bytes of the live keys, or NaN
  * @param heapPeakBytes peak Java heap over the workload (sum of the pools' peaks)
  * @param rssPeakBytes peak resident set of the process over the workload, or -1
  */
@@ -24,6 +30,8 @@ record Measurement(
     String engine,
     String workload,
     int threads,
+    long num,
+    String method,
     long ops,
     long nanos,
     long bytes,
@@ -31,8 +39,11 @@ record Measurement(
     long p50Nanos,
     long p99Nanos,
     long p999Nanos,
+    long maxNanos,
     long diskBytes,
     double writeAmp,
+    double writeAmpWithWal,
+    double spaceAmp,
     long heapPeakBytes,
     long rssPeakBytes) {
 

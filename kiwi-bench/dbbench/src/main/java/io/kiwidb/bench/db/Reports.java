@@ -17,13 +17,86 @@ import java.util.regex.Pattern;
 final class Reports {
   private Reports() {}
 
-  /** The markdown report: header lines as a list, the ratio table, then the per-engine medians. */
+  /**
+   * The measurements of one key count and one method, summarised.
+   *
+   * @param num keys in the key space
+   * @param method the method's label
+   * @param summary medians and ratios
+   */
+  record Group(long num, String method, Summary summary) {
+    /** The section title, e.g. {@code 1,000,000 keys, settled}. */
+    String title() {
+      return num > 0
+          ? String.format(Locale.ROOT, "%,d keys, %s", num, method)
+          : "key count not recorded, " + method;
+    }
+
+    /** A file-name part, e.g. {@code 1000000-settled}. */
+    String fileTag() {
+      return num + "-" + method;
+    }
+  }
+
+  /** Groups measurements by key count and method (in first-seen order) and summarises each. */
+  static List<Group> groups(List<Measurement> all) {
+    List<Group> groups = new ArrayList<>();
+    List<String> seen = new ArrayList<>();
+    for (Measurement m : all) {
+      String key = m.num() + "/" + m.method();
+      if (seen.contains(key)) {
+        continue;
+      }
+      seen.add(key);
+      List<Measurement> ms = new ArrayList<>();
+      List<String> workloads = new ArrayList<>();
+      for (Measurement x : all) {
+        if (x.num() == m.num() && x.method().equals(m.method())) {
+          ms.add(x);
+          if (!workloads.contains(x.workload())) {
+            workloads.add(x.workload());
+          }
+        }
+      }
+      List<String> engines = new ArrayList<>();
+      for (EngineKind e : EngineKind.values()) {
+        if (ms.stream().anyMatch(x -> x.engine().equals(e.label()))) {
+          engines.add(e.label());
+        }
+      }
+      groups.add(new Group(m.num(), m.method(), Summary.of(ms, workloads, engines)));
+    }
+    return groups;
+  }
+
+  /** The markdown report: header lines as a list, the notes, then a section per group. */
+  static String markdown(List<Group> groups, List<String> header, List<String> notes) {
+    StringBuilder b = new StringBuilder("# db_bench: kiwi-db vs RocksDB\n\n");
+    for (String h : header) {
+      b.append("- ").append(h).append('\n');
+    }
+    for (String n : notes) {
+      b.append("- note: ").append(n).append('\n');
+    }
+    for (Group g : groups) {
+      b.append("\n## ").append(g.title()).append('\n');
+      section(b, g.summary());
+    }
+    return b.toString();
+  }
+
+  /** The ratio table, then the per-engine medians of one group. */
   static String markdown(Summary s, List<String> header) {
     StringBuilder b = new StringBuilder("# db_bench: kiwi-db vs RocksDB\n\n");
     for (String h : header) {
       b.append("- ").append(h).append('\n');
     }
-    b.append("\n## Ratios (kiwi / RocksDB, median ops/s)\n\n");
+    section(b, s);
+    return b.toString();
+  }
+
+  private static void section(StringBuilder b, Summary s) {
+    b.append("\n### Ratios (kiwi / RocksDB, median ops/s)\n\n");
     b.append(
         "| workload | threads | kiwi ops/s | rocksdb-like ops/s | rocksdb-default ops/s"
             + " | kiwi / like | kiwi / default | aim | verdict (vs like) |\n");
@@ -49,11 +122,11 @@ final class Reports {
           .append(r.verdict())
           .append(" |\n");
     }
-    b.append("\n## Per engine (medians over rounds)\n\n");
+    b.append("\n### Per engine (medians over rounds)\n\n");
     b.append(
-        "| workload | engine | ops/s | MB/s | p50 µs | p99 µs | p99.9 µs | disk MB | w-amp"
-            + " | heap peak MB | RSS peak MB |\n");
-    b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| workload | engine | ops/s | MB/s | p50 µs | p99 µs | p99.9 µs | max ms | disk MB"
+            + " | w-amp | w-amp+WAL | space-amp | heap peak MB | RSS peak MB |\n");
+    b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Summary.Row r : s.rows()) {
       b.append("| ")
           .append(r.workload())
@@ -70,103 +143,237 @@ final class Reports {
           .append(" | ")
           .append(fmt("%.1f", r.p999Micros()))
           .append(" | ")
+          .append(fmt("%.2f", r.maxMicros() / 1e3))
+          .append(" | ")
           .append(fmt("%.1f", r.diskMb()))
           .append(" | ")
           .append(fmt("%.2f", r.writeAmp()))
+          .append(" | ")
+          .append(fmt("%.2f", r.writeAmpWithWal()))
+          .append(" | ")
+          .append(fmt("%.2f", r.spaceAmp()))
           .append(" | ")
           .append(fmt("%.0f", r.heapPeakMb()))
           .append(" | ")
           .append(fmt("%.0f", r.rssPeakMb()))
           .append(" |\n");
     }
+  }
+
+  /** One {@code "type":"run"} object, without a line end. */
+  static String runLine(Measurement m) {
+    StringBuilder b = new StringBuilder(400);
+    b.append("{\"type\":\"run\",\"round\":")
+        .append(m.round())
+        .append(",\"engine\":")
+        .append(JsonText.quote(m.engine()))
+        .append(",\"workload\":")
+        .append(JsonText.quote(m.workload()))
+        .append(",\"threads\":")
+        .append(m.threads())
+        .append(",\"num\":")
+        .append(m.num())
+        .append(",\"method\":")
+        .append(JsonText.quote(m.method()))
+        .append(",\"ops\":")
+        .append(m.ops())
+        .append(",\"nanos\":")
+        .append(m.nanos())
+        .append(",\"bytes\":")
+        .append(m.bytes())
+        .append(",\"found\":")
+        .append(m.found())
+        .append(",\"ops_per_sec\":")
+        .append(JsonText.number(m.opsPerSec()))
+        .append(",\"mb_per_sec\":")
+        .append(JsonText.number(m.mbPerSec()))
+        .append(",\"p50_ns\":")
+        .append(m.p50Nanos())
+        .append(",\"p99_ns\":")
+        .append(m.p99Nanos())
+        .append(",\"p999_ns\":")
+        .append(m.p999Nanos())
+        .append(",\"max_ns\":")
+        .append(m.maxNanos())
+        .append(",\"disk_bytes\":")
+        .append(m.diskBytes() < 0 ? "null" : Long.toString(m.diskBytes()))
+        .append(",\"write_amp\":")
+        .append(JsonText.number(m.writeAmp()))
+        .append(",\"write_amp_wal\":")
+        .append(JsonText.number(m.writeAmpWithWal()))
+        .append(",\"space_amp\":")
+        .append(JsonText.number(m.spaceAmp()))
+        .append(",\"heap_peak_bytes\":")
+        .append(m.heapPeakBytes())
+        .append(",\"rss_peak_bytes\":")
+        .append(m.rssPeakBytes() < 0 ? "null" : Long.toString(m.rssPeakBytes()))
+        .append('}');
     return b.toString();
   }
 
   /** JSON lines: {@code "type"} is {@code run}, {@code median} or {@code ratio}. */
-  static String jsonLines(List<Measurement> ms, Summary s) {
+  static String jsonLines(List<Measurement> ms, List<Group> groups) {
     StringBuilder b = new StringBuilder();
     for (Measurement m : ms) {
-      b.append("{\"type\":\"run\",\"round\":")
-          .append(m.round())
-          .append(",\"engine\":")
-          .append(JsonText.quote(m.engine()))
-          .append(",\"workload\":")
-          .append(JsonText.quote(m.workload()))
-          .append(",\"threads\":")
-          .append(m.threads())
-          .append(",\"ops\":")
-          .append(m.ops())
-          .append(",\"nanos\":")
-          .append(m.nanos())
-          .append(",\"bytes\":")
-          .append(m.bytes())
-          .append(",\"found\":")
-          .append(m.found())
-          .append(",\"ops_per_sec\":")
-          .append(JsonText.number(m.opsPerSec()))
-          .append(",\"mb_per_sec\":")
-          .append(JsonText.number(m.mbPerSec()))
-          .append(",\"p50_ns\":")
-          .append(m.p50Nanos())
-          .append(",\"p99_ns\":")
-          .append(m.p99Nanos())
-          .append(",\"p999_ns\":")
-          .append(m.p999Nanos())
-          .append(",\"disk_bytes\":")
-          .append(m.diskBytes() < 0 ? "null" : Long.toString(m.diskBytes()))
-          .append(",\"write_amp\":")
-          .append(JsonText.number(m.writeAmp()))
-          .append(",\"heap_peak_bytes\":")
-          .append(m.heapPeakBytes())
-          .append(",\"rss_peak_bytes\":")
-          .append(m.rssPeakBytes() < 0 ? "null" : Long.toString(m.rssPeakBytes()))
-          .append("}\n");
+      b.append(runLine(m)).append('\n');
     }
-    for (Summary.Row r : s.rows()) {
-      b.append("{\"type\":\"median\",\"engine\":")
-          .append(JsonText.quote(r.engine()))
-          .append(",\"workload\":")
-          .append(JsonText.quote(r.workload()))
-          .append(",\"threads\":")
-          .append(r.threads())
-          .append(",\"rounds\":")
-          .append(r.samples())
-          .append(",\"ops_per_sec\":")
-          .append(JsonText.number(r.opsPerSec()))
-          .append(",\"mb_per_sec\":")
-          .append(JsonText.number(r.mbPerSec()))
-          .append(",\"p50_us\":")
-          .append(JsonText.number(r.p50Micros()))
-          .append(",\"p99_us\":")
-          .append(JsonText.number(r.p99Micros()))
-          .append(",\"p999_us\":")
-          .append(JsonText.number(r.p999Micros()))
-          .append(",\"disk_mb\":")
-          .append(JsonText.number(r.diskMb()))
-          .append(",\"write_amp\":")
-          .append(JsonText.number(r.writeAmp()))
-          .append(",\"heap_peak_mb\":")
-          .append(JsonText.number(r.heapPeakMb()))
-          .append(",\"rss_peak_mb\":")
-          .append(JsonText.number(r.rssPeakMb()))
-          .append("}\n");
-    }
-    for (Summary.Ratio r : s.ratios()) {
-      b.append("{\"type\":\"ratio\",\"workload\":")
-          .append(JsonText.quote(r.workload()))
-          .append(",\"threads\":")
-          .append(r.threads())
-          .append(",\"kiwi_vs_rocksdb_like\":")
-          .append(JsonText.number(r.vsLike()))
-          .append(",\"kiwi_vs_rocksdb_default\":")
-          .append(JsonText.number(r.vsDefault()))
-          .append(",\"aim\":")
-          .append(JsonText.number(r.aim()))
-          .append(",\"verdict\":")
-          .append(JsonText.quote(r.verdict()))
-          .append("}\n");
+    for (Group g : groups) {
+      String where =
+          ",\"num\":" + g.num() + ",\"method\":" + JsonText.quote(g.method()) + ",\"workload\":";
+      for (Summary.Row r : g.summary().rows()) {
+        b.append("{\"type\":\"median\",\"engine\":")
+            .append(JsonText.quote(r.engine()))
+            .append(where)
+            .append(JsonText.quote(r.workload()))
+            .append(",\"threads\":")
+            .append(r.threads())
+            .append(",\"rounds\":")
+            .append(r.samples())
+            .append(",\"ops_per_sec\":")
+            .append(JsonText.number(r.opsPerSec()))
+            .append(",\"mb_per_sec\":")
+            .append(JsonText.number(r.mbPerSec()))
+            .append(",\"p50_us\":")
+            .append(JsonText.number(r.p50Micros()))
+            .append(",\"p99_us\":")
+            .append(JsonText.number(r.p99Micros()))
+            .append(",\"p999_us\":")
+            .append(JsonText.number(r.p999Micros()))
+            .append(",\"max_us\":")
+            .append(JsonText.number(r.maxMicros()))
+            .append(",\"disk_mb\":")
+            .append(JsonText.number(r.diskMb()))
+            .append(",\"write_amp\":")
+            .append(JsonText.number(r.writeAmp()))
+            .append(",\"write_amp_wal\":")
+            .append(JsonText.number(r.writeAmpWithWal()))
+            .append(",\"space_amp\":")
+            .append(JsonText.number(r.spaceAmp()))
+            .append(",\"heap_peak_mb\":")
+            .append(JsonText.number(r.heapPeakMb()))
+            .append(",\"rss_peak_mb\":")
+            .append(JsonText.number(r.rssPeakMb()))
+            .append("}\n");
+      }
+      for (Summary.Ratio r : g.summary().ratios()) {
+        b.append("{\"type\":\"ratio\"")
+            .append(where)
+            .append(JsonText.quote(r.workload()))
+            .append(",\"threads\":")
+            .append(r.threads())
+            .append(",\"kiwi_vs_rocksdb_like\":")
+            .append(JsonText.number(r.vsLike()))
+            .append(",\"kiwi_vs_rocksdb_default\":")
+            .append(JsonText.number(r.vsDefault()))
+            .append(",\"aim\":")
+            .append(JsonText.number(r.aim()))
+            .append(",\"verdict\":")
+            .append(JsonText.quote(r.verdict()))
+            .append("}\n");
+      }
     }
     return b.toString();
+  }
+
+  /** The CSV header of {@link #mediansCsv}. */
+  static final String MEDIANS_CSV_HEADER =
+      "num,method,workload,engine,threads,rounds,ops_per_sec,mb_per_sec,p50_us,p99_us,p999_us,"
+          + "max_us,disk_mb,write_amp,write_amp_wal,space_amp,heap_peak_mb,rss_peak_mb,"
+          + "kiwi_vs_rocksdb_like";
+
+  /**
+   * One row per (key count, method, workload, engine) with the medians, and on kiwi's rows its
+   * ratio to like-for-like RocksDB; empty cells for what was not measured.
+   */
+  static String mediansCsv(List<Group> groups) {
+    StringBuilder b = new StringBuilder(MEDIANS_CSV_HEADER).append('\n');
+    for (Group g : groups) {
+      for (Summary.Row r : g.summary().rows()) {
+        double ratio = Double.NaN;
+        if (r.engine().equals(EngineKind.KIWI.label())) {
+          for (Summary.Ratio x : g.summary().ratios()) {
+            if (x.workload().equals(r.workload())) {
+              ratio = x.vsLike();
+            }
+          }
+        }
+        b.append(g.num())
+            .append(',')
+            .append(g.method())
+            .append(',')
+            .append(r.workload())
+            .append(',')
+            .append(r.engine())
+            .append(',')
+            .append(r.threads())
+            .append(',')
+            .append(r.samples());
+        for (double v :
+            new double[] {
+              r.opsPerSec(),
+              r.mbPerSec(),
+              r.p50Micros(),
+              r.p99Micros(),
+              r.p999Micros(),
+              r.maxMicros(),
+              r.diskMb(),
+              r.writeAmp(),
+              r.writeAmpWithWal(),
+              r.spaceAmp(),
+              r.heapPeakMb(),
+              r.rssPeakMb(),
+              ratio
+            }) {
+          b.append(',').append(csvNumber(v));
+        }
+        b.append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  static String csvNumber(double v) {
+    String s = JsonText.number(v);
+    return s.equals("null") ? "" : s;
+  }
+
+  /**
+   * The scaling chart of one method: a panel per workload, median ops/s against keys (log scale)
+   * with a line per engine.
+   */
+  static String scalingSvg(List<Group> groups, String method) {
+    List<String> workloads = new ArrayList<>();
+    List<String> engines = new ArrayList<>();
+    for (Group g : groups) {
+      if (!g.method().equals(method)) {
+        continue;
+      }
+      for (Summary.Row r : g.summary().rows()) {
+        if (!workloads.contains(r.workload())) {
+          workloads.add(r.workload());
+        }
+        if (!engines.contains(r.engine())) {
+          engines.add(r.engine());
+        }
+      }
+    }
+    List<Charts.Panel> panels = new ArrayList<>();
+    for (String w : workloads) {
+      List<Charts.Series> series = new ArrayList<>();
+      for (String e : engines) {
+        List<double[]> points = new ArrayList<>();
+        for (Group g : groups) {
+          Summary.Row r = g.method().equals(method) ? g.summary().row(w, e) : null;
+          if (r != null) {
+            points.add(new double[] {g.num(), r.opsPerSec()});
+          }
+        }
+        series.add(new Charts.Series(e, points));
+      }
+      panels.add(new Charts.Panel(w, "ops/s", series));
+    }
+    return Charts.svg(
+        "kiwi-db vs RocksDB: median ops/s against keys (" + method + ")", "keys", true, panels);
   }
 
   /**
@@ -196,9 +403,13 @@ final class Reports {
         runs.add(
             new Measurement(
                 Integer.parseInt(f.get("round")),
-                f.get("engine"),
-                f.get("workload"),
+                require(f, "engine"),
+                require(f, "workload"),
                 Integer.parseInt(f.get("threads")),
+                // Runs before 2026-12-07 (one JVM, settled only) have no num, method, max,
+                // WAL or space amplification fields.
+                f.containsKey("num") ? Long.parseLong(f.get("num")) : 0,
+                f.getOrDefault("method", Method.SETTLED.label()),
                 Long.parseLong(f.get("ops")),
                 Long.parseLong(f.get("nanos")),
                 Long.parseLong(f.get("bytes")),
@@ -206,10 +417,11 @@ final class Reports {
                 Long.parseLong(f.get("p50_ns")),
                 Long.parseLong(f.get("p99_ns")),
                 Long.parseLong(f.get("p999_ns")),
+                f.containsKey("max_ns") ? Long.parseLong(f.get("max_ns")) : 0,
                 orMinusOne(f.get("disk_bytes")),
-                "null".equals(f.get("write_amp"))
-                    ? Double.NaN
-                    : Double.parseDouble(f.get("write_amp")),
+                doubleOrNaN(f.get("write_amp")),
+                doubleOrNaN(f.getOrDefault("write_amp_wal", "null")),
+                doubleOrNaN(f.getOrDefault("space_amp", "null")),
                 Long.parseLong(f.get("heap_peak_bytes")),
                 orMinusOne(f.get("rss_peak_bytes"))));
       } catch (RuntimeException e) {
@@ -220,6 +432,21 @@ final class Reports {
   }
 
   private static final Pattern FIELD = Pattern.compile("\"([a-z0-9_]+)\":(\"[^\"]*\"|[^,}]+)");
+
+  private static String require(Map<String, String> f, String name) {
+    String v = f.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("no " + name);
+    }
+    return v;
+  }
+
+  private static double doubleOrNaN(String v) {
+    if (v == null) {
+      throw new IllegalArgumentException("a number field is missing");
+    }
+    return v.equals("null") ? Double.NaN : Double.parseDouble(v);
+  }
 
   private static long orMinusOne(String v) {
     return v == null || v.equals("null") ? -1 : Long.parseLong(v);

@@ -185,10 +185,32 @@ final class RocksAdapter implements DbAdapter {
       Map<String, String> stats = db.getMapProperty("rocksdb.cfstats");
       long total = gib(stats.get("compaction.Sum.WriteGB"));
       long flushed = gib(stats.get("compaction.L0.WriteGB"));
-      return new BackgroundWrites(flushed, total - flushed);
+      return new BackgroundWrites(flushed, total - flushed, walBytes());
     } catch (RocksDBException e) {
       throw failure("cfstats", e);
     }
+  }
+
+  /**
+   * The DB-wide {@code db.wal_bytes_written} of the {@code rocksdb.dbstats} map property: the write
+   * batches appended to the WAL since open (RocksDB counts the batches, not the 7-byte headers of
+   * the log's physical records), or -1 when this RocksDB does not report it.
+   */
+  private long walBytes() throws RocksDBException {
+    String v = db.getMapProperty("rocksdb.dbstats").get("db.wal_bytes_written");
+    if (v == null) {
+      return -1;
+    }
+    try {
+      return (long) Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public long fileCount() {
+    return DiskUsage.filesUnder(dir);
   }
 
   private static long gib(String value) {

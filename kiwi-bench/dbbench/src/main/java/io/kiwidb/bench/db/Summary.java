@@ -25,8 +25,11 @@ final class Summary {
    * @param p50Micros median of the per-round median latencies, microseconds
    * @param p99Micros median of the per-round 99th percentiles
    * @param p999Micros median of the per-round 99.9th percentiles
+   * @param maxMicros median of the per-round longest operations
    * @param diskMb median store size after the workload, MB (NaN for reads)
    * @param writeAmp median write amplification (NaN for reads)
+   * @param writeAmpWithWal median write amplification with the log's bytes (NaN if unknown)
+   * @param spaceAmp median space amplification (NaN for reads)
    * @param heapPeakMb median peak heap, MB
    * @param rssPeakMb median peak RSS, MB (NaN when not measured)
    */
@@ -40,8 +43,11 @@ final class Summary {
       double p50Micros,
       double p99Micros,
       double p999Micros,
+      double maxMicros,
       double diskMb,
       double writeAmp,
+      double writeAmpWithWal,
+      double spaceAmp,
       double heapPeakMb,
       double rssPeakMb) {}
 
@@ -101,7 +107,8 @@ final class Summary {
   }
 
   /**
-   * Summarises measurements (warm-up ones, with a negative round, are ignored).
+   * Summarises measurements of one key count and method (warm-up ones, with a negative round, are
+   * ignored).
    *
    * @param workloads workload labels in report order
    * @param engines engine labels in report order
@@ -129,8 +136,11 @@ final class Summary {
                   median(ms, m -> m.p50Nanos() / 1e3),
                   median(ms, m -> m.p99Nanos() / 1e3),
                   median(ms, m -> m.p999Nanos() / 1e3),
+                  median(ms, m -> m.maxNanos() / 1e3),
                   median(ms, m -> m.diskBytes() < 0 ? Double.NaN : m.diskBytes() / 1e6),
                   median(ms, Measurement::writeAmp),
+                  median(ms, Measurement::writeAmpWithWal),
+                  median(ms, Measurement::spaceAmp),
                   median(ms, m -> m.heapPeakBytes() / 1e6),
                   median(ms, m -> m.rssPeakBytes() < 0 ? Double.NaN : m.rssPeakBytes() / 1e6)));
         }

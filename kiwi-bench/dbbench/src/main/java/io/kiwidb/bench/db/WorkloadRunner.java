@@ -11,41 +11,54 @@ import org.HdrHistogram.Histogram;
  * Runs one workload on one open store with its threads, and measures it.
  *
  * <p>Latency: each thread reads the clock once per operation and records the time since its
- * previous reading, so an operation's latency includes the loop's own work (key formatting, value
- * copy), equally for every engine, at one clock read per operation rather than two.
+ * previous reading into its own histogram ({@link Latency}), so an operation's latency includes the
+ * loop's own work (key formatting, value copy), equally for every engine, at one clock read per
+ * operation rather than two. The threads' histograms are added when the workload is over.
  *
- * <p>Thread safety: one run at a time; the worker threads share only the store.
+ * <p>Seeds: thread {@code t} of workload {@code w} draws from {@code seed * 31 + t * 7919 +
+ * w.name().hashCode()}, so a run is replayable from {@code --seed}; after a write workload each
+ * worker replays its draws into the store's {@link KeyLedger} (untimed), which gives the live keys
+ * for space amplification.
+ *
+ * <p>Thread safety: one run at a time; the worker threads share only the store and its {@link
+ * StoreState}.
  */
 final class WorkloadRunner {
-  /** One hour in nanoseconds: the histograms' range. */
-  private static final long MAX_LATENCY = 3_600_000_000_000L;
-
   private final KeySpace keys;
   private final BenchOptions options;
+  private final Zipfian.Scatter scatter;
 
   WorkloadRunner(KeySpace keys, BenchOptions options) {
     this.keys = keys;
     this.options = options;
+    this.scatter = new Zipfian.Scatter(keys.num(), options.seed());
   }
 
-  /** Totals of one run, before the store-level measurements are added. */
+  /**
+   * Totals of one run, before the store-level measurements are added.
+   *
+   * @param ops operations completed
+   * @param nanos wall-clock time from the start signal until the last worker ended
+   * @param bytes key and value bytes written or returned
+   * @param found reads (and scans) that found something
+   * @param latency the merged per-operation latencies
+   * @param userBytes key and value bytes written (for write amplification)
+   */
   record Outcome(
-      long ops,
-      long nanos,
-      long bytes,
-      long found,
-      long p50,
-      long p99,
-      long p999,
-      long userBytes) {}
+      long ops, long nanos, long bytes, long found, Latency.Percentiles latency, long userBytes) {}
 
-  /** Runs {@code spec} on {@code db} and returns its totals. */
-  Outcome run(DbAdapter db, WorkloadSpec spec) {
+  /** The seed of thread {@code t} of workload {@code w}. */
+  long seed(Workload w, int t) {
+    return options.seed() * 31 + t * 7919L + w.name().hashCode();
+  }
+
+  /** Runs {@code spec} on {@code db}, whose runner-side state is {@code state}. */
+  Outcome run(DbAdapter db, WorkloadSpec spec, StoreState state) {
     Workload w = spec.workload();
     int threads = spec.threadsOr(options.threads());
     long totalOps =
         switch (w) {
-          case FILLSEQ, FILLRANDOM, OVERWRITE, DELETERANDOM -> keys.num();
+          case FILLSEQ, FILLRANDOM, OVERWRITE, DELETERANDOM, YCSB_LOAD -> keys.num();
           case FILLSYNC -> options.syncOps();
           default -> options.reads();
         };
@@ -53,19 +66,11 @@ final class WorkloadRunner {
     for (int t = 0; t < threads; t++) {
       long from = totalOps * t / threads;
       long to = totalOps * (t + 1) / threads;
-      workers.add(
-          new Worker(
-              db,
-              w,
-              from,
-              to,
-              new SplittableRandom(options.seed() * 31 + t * 7919L + w.name().hashCode())));
+      workers.add(new Worker(db, w, from, to, seed(w, t), state));
     }
     Worker background = null;
     if (w == Workload.READWHILEWRITING) {
-      background =
-          new Worker(
-              db, Workload.OVERWRITE, 0, Long.MAX_VALUE, new SplittableRandom(options.seed() - 1));
+      background = new Worker(db, Workload.OVERWRITE, 0, Long.MAX_VALUE, options.seed() - 1, state);
     }
     CountDownLatch start = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -90,27 +95,28 @@ final class WorkloadRunner {
     if (failure.get() != null) {
       throw new IllegalStateException(spec.label() + " failed: " + failure.get(), failure.get());
     }
-    Histogram all = new Histogram(MAX_LATENCY, 3);
+    List<Histogram> parts = new ArrayList<>();
     long ops = 0;
     long bytes = 0;
     long found = 0;
     long userBytes = 0;
     for (Worker wk : workers) {
-      all.add(wk.histogram);
+      parts.add(wk.histogram);
       ops += wk.ops;
       bytes += wk.bytes;
       found += wk.found;
       userBytes += wk.userBytes;
     }
+    // The live keys, untimed: every writer's draws again, then the inserts.
+    for (Worker wk : workers) {
+      wk.replay(state.ledger());
+    }
+    if (background != null) {
+      background.replay(state.ledger());
+    }
+    state.ledger().putRange(keys.num(), keys.num() + state.insertsClaimed());
     return new Outcome(
-        ops,
-        elapsed,
-        bytes,
-        found,
-        all.getValueAtPercentile(50),
-        all.getValueAtPercentile(99),
-        all.getValueAtPercentile(99.9),
-        userBytes);
+        ops, elapsed, bytes, found, Latency.Percentiles.of(Latency.merge(parts)), userBytes);
   }
 
   private static Thread startThread(
@@ -145,8 +151,10 @@ final class WorkloadRunner {
     final Workload w;
     final long from;
     final long to;
+    final long seed;
     final SplittableRandom random;
-    final Histogram histogram = new Histogram(MAX_LATENCY, 3);
+    final StoreState state;
+    final Histogram histogram = Latency.newHistogram();
     final byte[] key = keys.newKey();
     final byte[] value = keys.newValue();
     long ops;
@@ -155,27 +163,63 @@ final class WorkloadRunner {
     long userBytes;
     volatile boolean stop;
 
-    Worker(DbAdapter db, Workload w, long from, long to, SplittableRandom random) {
+    Worker(DbAdapter db, Workload w, long from, long to, long seed, StoreState state) {
       this.db = db;
       this.w = w;
       this.from = from;
       this.to = to;
-      this.random = random;
+      this.seed = seed;
+      this.random = new SplittableRandom(seed);
+      this.state = state;
     }
 
     void run() {
       switch (w) {
-        case FILLSEQ, FILLRANDOM, OVERWRITE, FILLSYNC, DELETERANDOM -> write();
+        case FILLSEQ, FILLRANDOM, OVERWRITE, FILLSYNC, DELETERANDOM, YCSB_LOAD -> write();
         case READRANDOM, READWHILEWRITING -> read(false);
         case READMISSING -> read(true);
         case READSEQ -> scan(true);
         case READREVERSE -> scan(false);
         case SEEKRANDOM -> seek();
+        case YCSB_A, YCSB_B, YCSB_C, YCSB_D, YCSB_E, YCSB_F -> ycsb();
       }
     }
 
-    private long nextIndex(long i) {
-      return w == Workload.FILLSEQ ? i : random.nextInt(keys.num());
+    /** Records the keys this worker wrote or deleted, from the same seed. */
+    void replay(KeyLedger ledger) {
+      if (!w.writes() || ops == 0) {
+        return;
+      }
+      SplittableRandom r = new SplittableRandom(seed);
+      if (w.ycsb() != null) {
+        YcsbClient c = client(r);
+        for (long j = 0; j < ops; j++) {
+          c.replay(ledger);
+        }
+        return;
+      }
+      boolean delete = w == Workload.DELETERANDOM;
+      for (long j = 0; j < ops; j++) {
+        long idx = nextIndex(from + j, r);
+        if (delete) {
+          ledger.delete(idx);
+        } else {
+          keys.valueOffset(r);
+          ledger.put(idx);
+        }
+      }
+    }
+
+    private YcsbClient client(SplittableRandom r) {
+      return new YcsbClient(db, keys, scatter, state, w.ycsb(), options.zipfTheta(), r);
+    }
+
+    private long nextIndex(long i, SplittableRandom r) {
+      return switch (w) {
+        case FILLSEQ -> i;
+        case YCSB_LOAD -> scatter.key(i);
+        default -> r.nextInt(keys.num());
+      };
     }
 
     private void write() {
@@ -188,7 +232,7 @@ final class WorkloadRunner {
       }
       long last = System.nanoTime();
       for (long i = from; i < to && !stop; i++) {
-        keys.presentKey(nextIndex(i), key);
+        keys.presentKey(nextIndex(i, random), key);
         if (delete) {
           db.delete(key);
         } else {
@@ -215,7 +259,7 @@ final class WorkloadRunner {
       for (long i = from; i < to && !stop; ) {
         int n = (int) Math.min(batch, to - i);
         for (int j = 0; j < n; j++, i++) {
-          keys.presentKey(nextIndex(i), ks[j]);
+          keys.presentKey(nextIndex(i, random), ks[j]);
           if (!delete) {
             keys.fillValue(random, vs[j]);
           }
@@ -300,6 +344,21 @@ final class WorkloadRunner {
           ops++;
         }
       }
+    }
+
+    private void ycsb() {
+      YcsbClient c = client(random);
+      long last = System.nanoTime();
+      for (long i = from; i < to; i++) {
+        c.next();
+        long now = System.nanoTime();
+        histogram.recordValue(now - last);
+        last = now;
+        ops++;
+      }
+      bytes = c.bytes;
+      found = c.found;
+      userBytes = c.userBytes;
     }
   }
 }

@@ -64,6 +64,8 @@ class DbAdapterTest {
       db.flushAndSettle();
       DbAdapter.BackgroundWrites w = db.backgroundWrites();
       assertTrue(w.flushBytes() > 0, engine + " counted its flush: " + w);
+      assertTrue(w.walBytes() > 0, engine + " counted its log bytes: " + w);
+      assertTrue(db.fileCount() > 0);
       assertTrue(db.diskBytes() > 0);
       assertArrayEquals(b("v4"), db.get(b("k4")), "still readable from the table");
     }

@@ -27,6 +27,8 @@ class SummaryTest {
         engine,
         workload,
         1,
+        1_000_000,
+        "settled",
         ops,
         1_000_000_000L,
         ops * 116,
@@ -34,7 +36,10 @@ class SummaryTest {
         1_000,
         9_000,
         20_000,
+        4_000_000,
         -1,
+        Double.NaN,
+        Double.NaN,
         Double.NaN,
         64_000_000,
         200_000_000);
@@ -61,6 +66,7 @@ class SummaryTest {
     assertEquals(1.0, kiwi.p50Micros(), 1e-9);
     assertEquals(9.0, kiwi.p99Micros(), 1e-9);
     assertEquals(20.0, kiwi.p999Micros(), 1e-9);
+    assertEquals(4000.0, kiwi.maxMicros(), 1e-9);
     assertTrue(Double.isNaN(kiwi.diskMb()), "reads have no disk size");
     assertEquals(200.0, kiwi.rssPeakMb(), 1e-9);
 
@@ -77,7 +83,26 @@ class SummaryTest {
   void aMissingEngineGivesNoRatio() {
     Measurement eightThreads =
         new Measurement(
-            0, "kiwi", "fillsync:8", 8, 10, 1_000_000_000L, 1160, 0, 1, 1, 1, 1, 1.0, 1, 1);
+            0,
+            "kiwi",
+            "fillsync:8",
+            8,
+            1000,
+            "dbbench",
+            10,
+            1_000_000_000L,
+            1160,
+            0,
+            1,
+            1,
+            1,
+            1,
+            1,
+            1.0,
+            1.5,
+            2.0,
+            1,
+            1);
     Summary s = Summary.of(List.of(eightThreads), List.of("fillsync:8"), List.of("kiwi"));
     Summary.Ratio r = s.ratios().get(0);
     assertTrue(Double.isNaN(r.vsLike()));
