@@ -1,18 +1,20 @@
 package io.kiwidb.engine;
 
+import io.kiwidb.api.BackgroundErrorException;
+import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.spi.TableMeta;
 import io.kiwidb.compaction.Compactor;
 import io.kiwidb.memtable.FrozenMemTable;
 import io.kiwidb.memtable.MemTableSet;
 import io.kiwidb.sstable.TableEdit;
 import io.kiwidb.sstable.TableStore;
-import io.kiwidb.wal.SyncMode;
 import io.kiwidb.wal.WriteAheadLog;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,6 @@ final class FlushPipeline implements FlushTrigger {
   private final Compactor compactor;
   private final TableStore tables;
   private final WriteAheadLog wal;
-  private final WalSyncPolicy syncPolicy;
   private final SnapshotList snapshots;
   private final BackgroundErrors errors;
   private final Counters counters;
@@ -58,7 +59,6 @@ final class FlushPipeline implements FlushTrigger {
       Compactor compactor,
       TableStore tables,
       WriteAheadLog wal,
-      WalSyncPolicy syncPolicy,
       SnapshotList snapshots,
       BackgroundErrors errors,
       Counters counters,
@@ -68,7 +68,6 @@ final class FlushPipeline implements FlushTrigger {
     this.compactor = compactor;
     this.tables = tables;
     this.wal = wal;
-    this.syncPolicy = syncPolicy;
     this.snapshots = snapshots;
     this.errors = errors;
     this.counters = counters;
@@ -113,6 +112,34 @@ final class FlushPipeline implements FlushTrigger {
         pool.changed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
       }
       return true;
+    } finally {
+      pool.lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until every memtable queued now is in tables ({@code flush(true)}). Memtables are
+   * installed oldest first, so this waits for the newest one queued.
+   *
+   * @param call the API call, for the error messages
+   * @throws BackgroundErrorException if a flush fails meanwhile (the memtables stay in the WAL)
+   * @throws EngineClosedException if the pipeline stops first
+   */
+  void awaitAllQueuedFlushed(String call) throws InterruptedException {
+    List<FrozenMemTable> queued = memTables.immutables();
+    if (queued.isEmpty()) {
+      return;
+    }
+    FrozenMemTable newest = queued.get(queued.size() - 1);
+    pool.lock.lock();
+    try {
+      while (memTables.immutables().contains(newest)) {
+        errors.check(call);
+        if (stopping) {
+          throw new EngineClosedException("flush pipeline", call);
+        }
+        pool.changed.await(200, TimeUnit.MILLISECONDS);
+      }
     } finally {
       pool.lock.unlock();
     }
@@ -182,14 +209,13 @@ final class FlushPipeline implements FlushTrigger {
   }
 
   private TableMeta build(FrozenMemTable m) throws IOException {
-    // Invariant: no table holds a write the WAL has not made durable. Under wal_sync_mode=none the
-    // memtable's last writes may still sit unsynced in the log, so sync it once per flush. Without
-    // this, a power cut after the table's sync but before its manifest edit leaves a table beyond
-    // the WAL, which the opener must read as a manifest that lost an edit (docs/engine.md) and
-    // refuses to open.
-    if (syncPolicy.mode() == SyncMode.NONE) {
-      wal.sync();
-    }
+    // Invariant: no table holds a write the WAL has not made durable. Unsynced writes (NO_SYNC,
+    // or wal_sync_mode=none) may still sit unforced in the log, so force it through the memtable's
+    // last logged record (free when a roll or a synced writer already did). Without this, a power
+    // cut after the table's sync but before its manifest edit leaves a table beyond the WAL,
+    // which the opener must read as a manifest that lost an edit (docs/engine.md) and refuses to
+    // open. Writes without the log have nothing to force: the table is their only copy.
+    wal.syncThrough(Math.min(m.maxSeq(), wal.lastSequence()));
     long start = System.nanoTime();
     TableMeta meta = compactor.flush(m.iterator(), snapshots.sequences());
     log.atInfo()

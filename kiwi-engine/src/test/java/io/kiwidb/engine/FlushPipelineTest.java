@@ -23,7 +23,6 @@ import io.kiwidb.memtable.FrozenMemTable;
 import io.kiwidb.memtable.MemTableSet;
 import io.kiwidb.sstable.TableEdit;
 import io.kiwidb.sstable.TableStore;
-import io.kiwidb.wal.SyncMode;
 import io.kiwidb.wal.WriteAheadLog;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,7 +43,6 @@ class FlushPipelineTest {
   private final Compactor compactor = mock(Compactor.class);
   private final TableStore tables = mock(TableStore.class);
   private final WriteAheadLog wal = mock(WriteAheadLog.class);
-  private final WalSyncPolicy sync = new WalSyncPolicy(SyncMode.ALWAYS);
   private final BackgroundErrors errors = mock(BackgroundErrors.class);
   private final Counters counters = new Counters();
   private final WriteStall stall = mock(WriteStall.class);
@@ -59,7 +57,6 @@ class FlushPipelineTest {
           compactor,
           tables,
           wal,
-          sync,
           new SnapshotList(),
           errors,
           counters,
@@ -117,23 +114,37 @@ class FlushPipelineTest {
     order.verify(wal).deleteSegmentsThrough(42);
     order.verify(stall).l0Changed();
     order.verify(compactions).levelsChanged();
-    verify(wal, never()).sync();
     assertEquals(1, counters.flushes.sum());
     assertEquals(100, counters.bytesFlushed.sum());
   }
 
-  /** Under wal_sync_mode=none a table must never hold a write the log could still lose. */
+  /**
+   * A table must never hold a write the log could still lose: whatever the sync mode or the writes'
+   * options, the log is forced through the memtable's last logged record first.
+   */
   @Test
-  void withoutPerWriteSyncsTheLogIsSyncedBeforeTheTableIsWritten() throws Exception {
-    sync.set(SyncMode.NONE);
+  void theLogIsForcedThroughTheMemtableBeforeItsTableIsWritten() throws Exception {
+    when(wal.lastSequence()).thenReturn(9L);
     FrozenMemTable m = frozen(5);
     when(compactor.flush(any(), anyCollection())).thenReturn(table(3, 5));
     queue.add(m);
     pipeline.start(1, Thread::new);
     assertTrue(pipeline.awaitFlushed(m, Duration.ofSeconds(10)));
     InOrder order = inOrder(wal, compactor);
-    order.verify(wal).sync();
+    order.verify(wal).syncThrough(5);
     order.verify(compactor).flush(any(), anyCollection());
+  }
+
+  /** A memtable whose last writes skipped the log: the force stops at the log's last record. */
+  @Test
+  void writesWithoutTheLogAreNotForcedThrough() throws Exception {
+    when(wal.lastSequence()).thenReturn(3L);
+    FrozenMemTable m = frozen(8);
+    when(compactor.flush(any(), anyCollection())).thenReturn(table(4, 8));
+    queue.add(m);
+    pipeline.start(1, Thread::new);
+    assertTrue(pipeline.awaitFlushed(m, Duration.ofSeconds(10)));
+    verify(wal).syncThrough(3);
   }
 
   @Test

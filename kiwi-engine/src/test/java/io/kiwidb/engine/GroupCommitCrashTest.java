@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiwidb.api.KiwiException;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteOptions;
 import io.kiwidb.memtable.MemTableOptions;
 import io.kiwidb.memtable.MemTableSet;
 import io.kiwidb.sstable.TableStore;
@@ -75,7 +76,10 @@ class GroupCommitCrashTest {
                   String key = "w" + id + "-" + i;
                   byte[] k = key.getBytes(StandardCharsets.UTF_8);
                   try {
-                    pipeline.write(List.of(new WriteBatch.Operation(false, k, k)), "put");
+                    pipeline.write(
+                        List.of(new WriteBatch.Operation(false, k, k)),
+                        WriteOptions.DEFAULTS,
+                        "put");
                     acked.add(key);
                   } catch (KiwiException e) {
                     break; // the log failed: nothing later may be acknowledged
