@@ -19,6 +19,7 @@ import io.kiwidb.wal.WalReplay;
 import io.kiwidb.wal.WriteAheadLog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,7 +47,11 @@ class GroupCommitCrashTest {
     FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
     WriteAheadLog wal = WriteAheadLog.open(fs, DIR, WalReplay.Result.empty(), 0);
     MemTableSet memTables =
-        MemTableSet.create(SortedMapMemTable.factory("sorted-map"), MemTableOptions.defaults());
+        // Room for every write: nothing flushes here, and syncs are shared across groups now, so
+        // the failing sync may come after more writes than the default memtables hold.
+        MemTableSet.create(
+            SortedMapMemTable.factory("sorted-map"),
+            new MemTableOptions(64 << 20, 100_000, 4, Duration.ofSeconds(60)));
     Counters counters = new Counters();
     CommitPipeline pipeline =
         new CommitPipeline(
