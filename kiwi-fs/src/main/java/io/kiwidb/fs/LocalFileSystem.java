@@ -34,9 +34,6 @@ final class LocalFileSystem implements FileSystem {
    */
   private final Set<Path> lockedHere = ConcurrentHashMap.newKeySet();
 
-  /** Shared source of zeros for preallocation; never written, read through duplicates. */
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
-
   private LocalFileSystem() {}
 
   @Override
@@ -48,38 +45,6 @@ final class LocalFileSystem implements FileSystem {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE);
     return new LocalWritableFile(file, ch);
-  }
-
-  /**
-   * Writes the zeros for real (Java has no {@code fallocate}, and an extent that {@code fallocate}
-   * leaves unwritten would still need a metadata update at the first write into it), then syncs
-   * data and size with {@code force(true)}.
-   */
-  @Override
-  public WritableFile createPreallocated(Path file, long size) throws IOException {
-    if (size < 0) {
-      throw new IllegalArgumentException("preallocated size must be >= 0, was " + size);
-    }
-    FileChannel ch =
-        FileChannel.open(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE);
-    try {
-      for (long pos = 0; pos < size; ) {
-        ByteBuffer zeros = ZEROS.duplicate();
-        zeros.limit((int) Math.min(zeros.capacity(), size - pos));
-        while (zeros.hasRemaining()) {
-          pos += ch.write(zeros, pos);
-        }
-      }
-      ch.force(true);
-      return new LocalWritableFile(file, ch); // the channel's position is still 0
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
   }
 
   @Override

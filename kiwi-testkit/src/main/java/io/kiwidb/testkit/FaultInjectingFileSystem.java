@@ -226,26 +226,7 @@ public final class FaultInjectingFileSystem implements FileSystem {
   @Override
   public WritableFile create(Path file) throws IOException {
     check(Op.CREATE, file);
-    return new FaultyWritableFile(delegate.create(file), 0);
-  }
-
-  /**
-   * Counts a {@link Op#CREATE} and a {@link Op#WRITE} (the zeros) and takes the whole size from the
-   * space left: a disk too full for the zeros fails here, with the partial file left behind, as a
-   * real one would. Appends within the preallocated size then take no more space.
-   */
-  @Override
-  public WritableFile createPreallocated(Path file, long size) throws IOException {
-    check(Op.CREATE, file);
-    check(Op.WRITE, file);
-    if (size > Integer.MAX_VALUE || reserve((int) size) < size) {
-      delegate.create(file).close();
-      synchronized (this) {
-        injected++;
-      }
-      throw new IOException(file + ": No space left on device (preallocating " + size + " bytes)");
-    }
-    return new FaultyWritableFile(delegate.createPreallocated(file, size), size);
+    return new FaultyWritableFile(delegate.create(file));
   }
 
   @Override
@@ -315,11 +296,9 @@ public final class FaultInjectingFileSystem implements FileSystem {
 
   private final class FaultyWritableFile implements WritableFile {
     private final WritableFile inner;
-    private long reservedLeft; // preallocated bytes not yet appended over: they cost no space
 
-    FaultyWritableFile(WritableFile inner, long preallocated) {
+    FaultyWritableFile(WritableFile inner) {
       this.inner = inner;
-      this.reservedLeft = preallocated;
     }
 
     @Override
@@ -331,9 +310,7 @@ public final class FaultInjectingFileSystem implements FileSystem {
     public void append(ByteBuffer src) throws IOException {
       check(Op.WRITE, inner.path());
       int n = src.remaining();
-      int free = (int) Math.min(n, reservedLeft);
-      reservedLeft -= free;
-      int fits = free + reserve(n - free);
+      int fits = reserve(n);
       if (fits < n) {
         ByteBuffer part = src.duplicate();
         part.limit(part.position() + fits);

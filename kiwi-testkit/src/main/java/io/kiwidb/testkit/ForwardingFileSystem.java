@@ -34,11 +34,6 @@ public abstract class ForwardingFileSystem implements FileSystem {
   }
 
   @Override
-  public WritableFile createPreallocated(Path file, long size) throws IOException {
-    return delegate.createPreallocated(file, size);
-  }
-
-  @Override
   public ReadableFile openRead(Path file) throws IOException {
     return delegate.openRead(file);
   }

@@ -29,10 +29,6 @@ import java.util.Set;
  *   <li>Each file is an inode with its bytes and a <em>synced length</em>; {@link
  *       WritableFile#sync()} raises the synced length to the current length. A crash truncates
  *       every file to its synced length.
- *   <li>A preallocated file ({@link #createPreallocated}) starts as synced zeros with its writer at
- *       offset 0; a sync also records the writer's position, and a crash turns the bytes written
- *       after that position back into zeros (and cuts the file to its synced length, if appends
- *       went past the preallocated size).
  *   <li>Names live in directories. Creating, renaming and deleting change the <em>live</em>
  *       directory entries at once, but they become durable only when {@link #syncDirectory} is
  *       called on the parent. A crash restores every directory to its durable entries: a file
@@ -54,8 +50,6 @@ public final class InMemoryFileSystem implements FileSystem {
     byte[] data = new byte[64];
     int length;
     int syncedLength;
-    int written; // where the writer appends next: length, except in a preallocated file
-    int syncedWritten; // written at the last sync
   }
 
   /** Live state: every path (normalised, absolute) to its inode, or to {@code null} for a dir. */
@@ -88,12 +82,7 @@ public final class InMemoryFileSystem implements FileSystem {
     liveFiles.clear();
     liveFiles.putAll(durableFiles);
     for (Inode inode : new HashSet<>(durableFiles.values())) {
-      int zeroTo = Math.min(inode.written, inode.syncedLength);
-      if (inode.syncedWritten < zeroTo) {
-        Arrays.fill(inode.data, inode.syncedWritten, zeroTo, (byte) 0);
-      }
       inode.length = inode.syncedLength;
-      inode.written = Math.min(inode.syncedWritten, inode.length);
     }
     locks.clear();
   }
@@ -118,8 +107,6 @@ public final class InMemoryFileSystem implements FileSystem {
     inode.data = contents.clone();
     inode.length = contents.length;
     inode.syncedLength = contents.length;
-    inode.written = contents.length;
-    inode.syncedWritten = contents.length;
   }
 
   private Inode file(Path file) throws NoSuchFileException {
@@ -153,18 +140,6 @@ public final class InMemoryFileSystem implements FileSystem {
     Inode inode = new Inode();
     liveFiles.put(p, inode);
     return new MemWritableFile(file, inode, generation);
-  }
-
-  @Override
-  public synchronized WritableFile createPreallocated(Path file, long size) throws IOException {
-    if (size < 0 || size > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("preallocated size out of range: " + size);
-    }
-    MemWritableFile w = (MemWritableFile) create(file);
-    w.inode.data = new byte[(int) Math.max(64, size)];
-    w.inode.length = (int) size;
-    w.inode.syncedLength = (int) size;
-    return w;
   }
 
   @Override
@@ -321,16 +296,15 @@ public final class InMemoryFileSystem implements FileSystem {
       synchronized (InMemoryFileSystem.this) {
         checkOpen();
         int n = src.remaining();
-        long needed = (long) inode.written + n;
+        long needed = (long) inode.length + n;
         if (needed > Integer.MAX_VALUE - 8) {
           throw new IOException(path + ": in-memory file would exceed 2 GiB");
         }
         if (needed > inode.data.length) {
           inode.data = Arrays.copyOf(inode.data, (int) Math.min(Integer.MAX_VALUE - 8, needed * 2));
         }
-        src.get(inode.data, inode.written, n);
-        inode.written += n;
-        inode.length = Math.max(inode.length, inode.written);
+        src.get(inode.data, inode.length, n);
+        inode.length += n;
         size += n;
       }
     }
@@ -340,7 +314,6 @@ public final class InMemoryFileSystem implements FileSystem {
       synchronized (InMemoryFileSystem.this) {
         checkOpen();
         inode.syncedLength = inode.length;
-        inode.syncedWritten = inode.written;
       }
     }
 

@@ -18,9 +18,7 @@ import java.util.List;
  *
  * <p>Files are written once, front to back ({@link #create} then appends), and read with positional
  * reads. That is all an LSM tree needs, and it keeps crash states simple: a file is always a
- * durable prefix plus possibly-lost tail. The one variation is a preallocated file ({@link
- * #createPreallocated}): zeros made durable in advance, then appended over front to back; after a
- * crash its unsynced appended bytes read as zeros again.
+ * durable prefix plus possibly-lost tail.
  *
  * <p>Thread safety: implementations are safe for concurrent use by many threads; individual {@link
  * WritableFile}s are for one writer at a time, {@link ReadableFile}s for any number of readers.
@@ -32,31 +30,6 @@ public interface FileSystem {
    * @throws NoSuchFileException if the parent directory does not exist
    */
   WritableFile create(Path file) throws IOException;
-
-  /**
-   * Creates a file of {@code size} zero bytes, synced (data and size; its directory entry still
-   * needs {@link #syncDirectory}), and opens it for writing from offset 0: appends overwrite the
-   * zeros front to back, and may go past {@code size}, growing the file. {@link
-   * WritableFile#size()} counts the bytes appended, {@link #size(Path)} and {@link
-   * ReadableFile#size()} the file's size. A crash turns the bytes appended since the last sync back
-   * into zeros (past {@code size}, cuts them).
-   *
-   * <p>Why: an fdatasync after an append that grows a file must also commit the new size (a journal
-   * write on ext4 and XFS); an append over blocks already written needs only the data written, so a
-   * log that syncs every few hundred bytes syncs faster into a preallocated file. The zeros cost
-   * one extra write of the file, so a caller preallocates only where syncs are frequent.
-   *
-   * <p>The default creates an empty file ({@link #create}): correct, without the speed-up.
-   *
-   * @throws IOException if the file or its zeros cannot be written (a full disk among others; the
-   *     partial file is left for the caller to delete)
-   */
-  default WritableFile createPreallocated(Path file, long size) throws IOException {
-    if (size < 0) {
-      throw new IllegalArgumentException("preallocated size must be >= 0, was " + size);
-    }
-    return create(file);
-  }
 
   /**
    * Opens an existing file for positional reads.
