@@ -49,7 +49,6 @@ final class SegmentedLog implements WriteAheadLog {
   private volatile long batches; // written under appendLock
   private volatile long bytes; // written under appendLock
   private volatile long syncs; // written under syncLock
-  private volatile long skipRecords; // written under appendLock
 
   private SegmentedLog(SegmentSet segments, long lastSeq) {
     this.segments = segments;
@@ -99,7 +98,6 @@ final class SegmentedLog implements WriteAheadLog {
         // Sequence numbers the engine gave to writes without the log (disableWal): record the gap,
         // or replay would take it for a lost record.
         framer.add(lastSeq + 1, WalBatch.skip(firstSeq - lastSeq - 1));
-        skipRecords++;
       }
       long seq = firstSeq;
       long entries = 0;
@@ -274,11 +272,6 @@ final class SegmentedLog implements WriteAheadLog {
   @Override
   public RuntimeException failure() {
     return failure;
-  }
-
-  /** How many skip records {@link #append} wrote (gaps left by writes without the log). */
-  long skipRecordsWritten() {
-    return skipRecords;
   }
 
   @Override

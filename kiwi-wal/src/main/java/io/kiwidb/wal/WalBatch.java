@@ -124,17 +124,9 @@ public final class WalBatch {
   /**
    * Decodes a record payload, checking every length against the payload's end.
    *
+   * @param skipRecords whether the segment's format version has skip records
    * @return the first sequence number in {@code firstSeqOut[0]} and the batch
    * @throws IllegalArgumentException describing what is malformed
-   */
-  static WalBatch decode(byte[] b, int len, long[] firstSeqOut) {
-    return decode(b, len, firstSeqOut, true);
-  }
-
-  /**
-   * Decodes a record payload.
-   *
-   * @param skipRecords whether the segment's format version has skip records
    */
   static WalBatch decode(byte[] b, int len, long[] firstSeqOut, boolean skipRecords) {
     if (len < FIXED_HEADER) {
