@@ -53,6 +53,9 @@ final class FlushPipeline implements FlushTrigger {
   private final Set<FrozenMemTable> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
   private volatile boolean stopping;
 
+  /** How often {@link #awaitAllQueuedFlushed} re-checks for a stop between wake-ups. */
+  private static final Duration AWAIT_POLL = Duration.ofMillis(200);
+
   @Inject
   FlushPipeline(
       MemTableSet memTables,
@@ -131,17 +134,12 @@ final class FlushPipeline implements FlushTrigger {
       return;
     }
     FrozenMemTable newest = queued.get(queued.size() - 1);
-    pool.lock.lock();
-    try {
-      while (memTables.immutables().contains(newest)) {
-        errors.check(call);
-        if (stopping) {
-          throw new EngineClosedException("flush pipeline", call);
-        }
-        pool.changed.await(200, TimeUnit.MILLISECONDS);
+    // awaitFlushed gives up at once on a background error, else every poll interval.
+    while (!awaitFlushed(newest, AWAIT_POLL)) {
+      errors.check(call);
+      if (stopping) {
+        throw new EngineClosedException("flush pipeline", call);
       }
-    } finally {
-      pool.lock.unlock();
     }
   }
 

@@ -3,12 +3,14 @@ package io.kiwidb.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -16,6 +18,8 @@ import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.kiwidb.api.BackgroundErrorException;
+import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.TableMeta;
 import io.kiwidb.compaction.Compactor;
@@ -201,5 +205,42 @@ class FlushPipelineTest {
     assertFalse(pipeline.awaitFlushed(m, Duration.ofSeconds(10)));
     verify(compactor, never()).flush(any(), anyCollection());
     verify(wal, never()).deleteSegmentsThrough(anyLong());
+  }
+
+  /** flush(true): returns once the newest memtable queued at the call, and so every one, is in. */
+  @Test
+  void awaitAllQueuedFlushedWaitsForEveryMemtableQueuedAtTheCall() throws Exception {
+    FrozenMemTable older = frozen(3);
+    FrozenMemTable newer = frozen(6);
+    when(compactor.flush(eq(older.iterator()), anyCollection())).thenReturn(table(1, 3));
+    TableMeta newerTable = table(2, 6);
+    when(compactor.flush(eq(newer.iterator()), anyCollection())).thenReturn(newerTable);
+    queue.add(older);
+    queue.add(newer);
+    pipeline.start(1, Thread::new);
+    pipeline.awaitAllQueuedFlushed("flush");
+    assertEquals(List.of(), queue);
+    verify(tables).install(TableEdit.flush(newerTable, 6));
+  }
+
+  @Test
+  void awaitAllQueuedFlushedFailsWithTheBackgroundError() throws Exception {
+    queue.add(frozen(1)); // no worker runs: nothing will flush it
+    when(errors.get()).thenReturn(new IOException("earlier failure"));
+    BackgroundErrorException refused = new BackgroundErrorException("flush", new IOException("x"));
+    doThrow(refused).when(errors).check("flush");
+    assertSame(
+        refused,
+        assertThrows(
+            BackgroundErrorException.class, () -> pipeline.awaitAllQueuedFlushed("flush")));
+  }
+
+  @Test
+  void awaitAllQueuedFlushedFailsWhenThePipelineStops() throws Exception {
+    queue.add(frozen(1)); // no worker runs: nothing will flush it
+    pipeline.stopAndDrain(Duration.ofMillis(1));
+    EngineClosedException e =
+        assertThrows(EngineClosedException.class, () -> pipeline.awaitAllQueuedFlushed("flush"));
+    assertTrue(e.getMessage().contains("flush"), e.getMessage());
   }
 }
