@@ -44,6 +44,7 @@ final class FlushPipeline implements FlushTrigger {
   private final Compactor compactor;
   private final TableStore tables;
   private final WriteAheadLog wal;
+  private final Sequencer sequencer;
   private final SnapshotList snapshots;
   private final BackgroundErrors errors;
   private final Counters counters;
@@ -62,6 +63,7 @@ final class FlushPipeline implements FlushTrigger {
       Compactor compactor,
       TableStore tables,
       WriteAheadLog wal,
+      Sequencer sequencer,
       SnapshotList snapshots,
       BackgroundErrors errors,
       Counters counters,
@@ -71,6 +73,7 @@ final class FlushPipeline implements FlushTrigger {
     this.compactor = compactor;
     this.tables = tables;
     this.wal = wal;
+    this.sequencer = sequencer;
     this.snapshots = snapshots;
     this.errors = errors;
     this.counters = counters;
@@ -214,6 +217,11 @@ final class FlushPipeline implements FlushTrigger {
     // which the opener must read as a manifest that lost an edit (docs/engine.md) and refuses to
     // open. Writes without the log have nothing to force: the table is their only copy.
     wal.syncThrough(Math.min(m.maxSeq(), wal.lastSequence()));
+    // Invariant: tables hold only visible writes (compaction drops versions by the visible
+    // sequence and the live snapshots). A group of synced writes is published by its writers
+    // after their fsync, which may come after the freeze; the force above made the whole
+    // memtable durable, so publish it here before any of it reaches a table.
+    sequencer.publish(m.maxSeq());
     long start = System.nanoTime();
     TableMeta meta = compactor.flush(m.iterator(), snapshots.sequences());
     log.atInfo()

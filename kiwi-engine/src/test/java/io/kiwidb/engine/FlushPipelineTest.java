@@ -55,12 +55,15 @@ class FlushPipelineTest {
   /** The queue the mock memtable set reports; the pipeline's removals shrink it. */
   private final List<FrozenMemTable> queue = new CopyOnWriteArrayList<>();
 
+  private final Sequencer sequencer = new Sequencer(0);
+
   private final FlushPipeline pipeline =
       new FlushPipeline(
           memTables,
           compactor,
           tables,
           wal,
+          sequencer,
           new SnapshotList(),
           errors,
           counters,
@@ -130,7 +133,13 @@ class FlushPipelineTest {
   void theLogIsForcedThroughTheMemtableBeforeItsTableIsWritten() throws Exception {
     when(wal.lastSequence()).thenReturn(9L);
     FrozenMemTable m = frozen(5);
-    when(compactor.flush(any(), anyCollection())).thenReturn(table(3, 5));
+    doAnswer(
+            i -> {
+              assertEquals(5, sequencer.visible(), "a table never holds an unpublished write");
+              return table(3, 5);
+            })
+        .when(compactor)
+        .flush(any(), anyCollection());
     queue.add(m);
     pipeline.start(1, Thread::new);
     assertTrue(pipeline.awaitFlushed(m, Duration.ofSeconds(10)));
