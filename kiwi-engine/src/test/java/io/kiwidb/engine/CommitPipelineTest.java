@@ -189,18 +189,7 @@ class CommitPipelineTest {
   void writersQueuedDuringAnAppendShareTheNextAppend() throws Exception {
     CountDownLatch inFirstAppend = new CountDownLatch(1);
     CountDownLatch releaseAppend = new CountDownLatch(1);
-    doAnswer(
-            i -> {
-              List<WalBatch> batches = i.getArgument(1);
-              appends.add(new long[] {i.getArgument(0), batches.size()});
-              if (appends.size() == 1) {
-                inFirstAppend.countDown();
-                assertTrue(releaseAppend.await(10, TimeUnit.SECONDS));
-              }
-              return null;
-            })
-        .when(wal)
-        .append(anyLong(), any());
+    holdFirstAppend(inFirstAppend, releaseAppend);
     Future<?> first =
         pool.submit(() -> pipeline.write(put("first", "1"), WriteOptions.DEFAULTS, "put"));
     assertTrue(inFirstAppend.await(10, TimeUnit.SECONDS));
@@ -234,18 +223,7 @@ class CommitPipelineTest {
   void writesWithoutTheLogAreGroupedApartAndNeverAppended() throws Exception {
     CountDownLatch inFirstAppend = new CountDownLatch(1);
     CountDownLatch releaseAppend = new CountDownLatch(1);
-    doAnswer(
-            i -> {
-              List<WalBatch> batches = i.getArgument(1);
-              appends.add(new long[] {i.getArgument(0), batches.size()});
-              if (appends.size() == 1) {
-                inFirstAppend.countDown();
-                assertTrue(releaseAppend.await(10, TimeUnit.SECONDS));
-              }
-              return null;
-            })
-        .when(wal)
-        .append(anyLong(), any());
+    holdFirstAppend(inFirstAppend, releaseAppend);
     sync.set(SyncMode.NONE);
     List<Future<?>> writes = new ArrayList<>();
     writes.add(pool.submit(() -> pipeline.write(put("l0", "v"), WriteOptions.DEFAULTS, "put")));
@@ -276,6 +254,25 @@ class CommitPipelineTest {
     assertEquals(5, pipeline.lastUnloggedSequence());
     assertEquals(6, sequencer.visible());
     assertEquals("v", read("q2"));
+  }
+
+  /**
+   * Records appends as the constructor's stub does, and holds the first one: {@code entered} opens
+   * when it starts, and it returns once {@code release} opens.
+   */
+  private void holdFirstAppend(CountDownLatch entered, CountDownLatch release) {
+    doAnswer(
+            i -> {
+              List<WalBatch> batches = i.getArgument(1);
+              appends.add(new long[] {i.getArgument(0), batches.size()});
+              if (appends.size() == 1) {
+                entered.countDown();
+                assertTrue(release.await(10, TimeUnit.SECONDS));
+              }
+              return null;
+            })
+        .when(wal)
+        .append(anyLong(), any());
   }
 
   private void awaitQueued(int n) throws InterruptedException {
