@@ -10,8 +10,9 @@ import java.util.Optional;
  * an asynchronous view. Obtain one with {@link KiwiDb#open(Path)}.
  *
  * <p>Durability: a write returns once it is in the write-ahead log and, under the default {@code
- * wal_sync_mode=always}, fsynced; after that no crash loses it. Visibility: a write is visible to
- * reads that start after it returns, and a batch becomes visible all at once.
+ * wal_sync_mode=always}, fsynced; after that no crash loses it. {@link WriteOptions} chooses per
+ * write (sync, no sync, or no log at all for bulk loads). Visibility: a write is visible to reads
+ * that start after it returns, and a batch becomes visible all at once.
  *
  * <p>Errors: bad arguments throw {@link IllegalArgumentException} or {@link NullPointerException}
  * naming what was wrong; everything else is a {@link KiwiException} subclass. Every call after
@@ -29,7 +30,18 @@ public interface StorageEngine extends AutoCloseable {
    * @throws WriteStallException if the flush pipeline stayed full past {@code backpressure_timeout}
    * @throws BackgroundErrorException if a background failure stopped writes
    */
-  void put(byte[] key, byte[] value);
+  default void put(byte[] key, byte[] value) {
+    put(key, value, WriteOptions.DEFAULTS);
+  }
+
+  /**
+   * Writes a value for a key with per-write durability options.
+   *
+   * @throws IllegalArgumentException if the key or value breaks {@link Limits}
+   * @throws WriteStallException if the flush pipeline stayed full past {@code backpressure_timeout}
+   * @throws BackgroundErrorException if a background failure stopped writes
+   */
+  void put(byte[] key, byte[] value, WriteOptions options);
 
   /**
    * Reads the latest value of a key.
@@ -46,20 +58,44 @@ public interface StorageEngine extends AutoCloseable {
   Optional<byte[]> get(byte[] key, Snapshot snapshot);
 
   /** Deletes a key by writing a tombstone. Deleting an absent key is allowed. */
-  void delete(byte[] key);
+  default void delete(byte[] key) {
+    delete(key, WriteOptions.DEFAULTS);
+  }
+
+  /** Deletes a key with per-write durability options. */
+  void delete(byte[] key, WriteOptions options);
 
   /**
    * Applies a batch atomically: all of its operations or none, visible at once. An empty batch is a
    * no-op.
    */
-  void write(WriteBatch batch);
+  default void write(WriteBatch batch) {
+    write(batch, WriteOptions.DEFAULTS);
+  }
+
+  /** Applies a batch atomically with per-write durability options. */
+  void write(WriteBatch batch, WriteOptions options);
 
   /**
-   * Freezes the active memtable and queues it for flushing to an L0 table.
+   * Freezes the active memtable and queues it for flushing to an L0 table, without waiting.
    *
    * @return {@code true} if a memtable was queued, {@code false} if the active one was empty
    */
-  boolean flush();
+  default boolean flush() {
+    return flush(false);
+  }
+
+  /**
+   * Freezes the active memtable and queues it for flushing; with {@code wait}, returns only once it
+   * and every memtable frozen before it are in tables, so every write that returned before this
+   * call, including those written with {@link WriteOptions#disableWal()}, is durable.
+   *
+   * @return {@code true} if a memtable was queued, {@code false} if the active one was empty (with
+   *     {@code wait}, the call still waits for memtables queued earlier)
+   * @throws BackgroundErrorException if a flush failed while waiting
+   * @throws KiwiException if the waiting thread was interrupted (its interrupt flag is set again)
+   */
+  boolean flush(boolean wait);
 
   /**
    * Changes one config key, validates it, applies it live where possible, and persists {@code

@@ -21,6 +21,7 @@ import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.TableDetail;
 import io.kiwidb.api.TableSummary;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,7 +89,7 @@ final class FakeStorageEngine implements StorageEngine {
   }
 
   @Override
-  public void put(byte[] key, byte[] value) {
+  public void put(byte[] key, byte[] value, WriteOptions options) {
     check("put");
     Limits.checkKey(key);
     Limits.checkValue(value);
@@ -110,7 +111,7 @@ final class FakeStorageEngine implements StorageEngine {
   }
 
   @Override
-  public void delete(byte[] key) {
+  public void delete(byte[] key, WriteOptions options) {
     check("delete");
     Limits.checkKey(key);
     active.add(new EntryView(key.clone(), ++seq, EntryKind.DELETE, null));
@@ -119,7 +120,7 @@ final class FakeStorageEngine implements StorageEngine {
   }
 
   @Override
-  public void write(WriteBatch batch) {
+  public void write(WriteBatch batch, WriteOptions options) {
     for (WriteBatch.Operation op : batch.operations()) {
       if (op.isDelete()) {
         delete(op.key());
@@ -130,7 +131,7 @@ final class FakeStorageEngine implements StorageEngine {
   }
 
   @Override
-  public boolean flush() {
+  public boolean flush(boolean wait) {
     check("flush");
     if (active.isEmpty()) {
       return false;

@@ -3,6 +3,7 @@ package io.kiwidb.engine;
 import io.kiwidb.api.AsyncStorageEngine;
 import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteOptions;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -38,13 +39,13 @@ final class AsyncView implements AsyncStorageEngine {
   }
 
   @Override
-  public CompletableFuture<Void> put(byte[] key, byte[] value) {
+  public CompletableFuture<Void> put(byte[] key, byte[] value, WriteOptions options) {
     byte[] k = key.clone();
     byte[] v = value.clone();
     return submit(
         "put",
         () -> {
-          engine.put(k, v);
+          engine.put(k, v, options);
           return null;
         });
   }
@@ -56,28 +57,28 @@ final class AsyncView implements AsyncStorageEngine {
   }
 
   @Override
-  public CompletableFuture<Void> delete(byte[] key) {
+  public CompletableFuture<Void> delete(byte[] key, WriteOptions options) {
     byte[] k = key.clone();
     return submit(
         "delete",
         () -> {
-          engine.delete(k);
+          engine.delete(k, options);
           return null;
         });
   }
 
   @Override
-  public CompletableFuture<Void> write(WriteBatch batch) {
+  public CompletableFuture<Void> write(WriteBatch batch, WriteOptions options) {
     return submit(
         "write",
         () -> {
-          engine.write(batch);
+          engine.write(batch, options);
           return null;
         });
   }
 
   @Override
-  public CompletableFuture<Boolean> flush() {
-    return submit("flush", engine::flush);
+  public CompletableFuture<Boolean> flush(boolean wait) {
+    return submit("flush", () -> engine.flush(wait));
   }
 }

@@ -5,6 +5,7 @@ import io.kiwidb.api.BackgroundErrorException;
 import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.KiwiException;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteOptions;
 import io.kiwidb.api.WriteStallException;
 import io.kiwidb.memtable.FrozenMemTable;
 import io.kiwidb.memtable.MemTableSet;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The write path: batch, then log, then memtable, on one thread at a time, with concurrent writers
- * sharing the log write and the fsync (group commit).
+ * sharing the log write and the fsync (group commit), each with its own {@link WriteOptions}.
  *
  * <h2>Why a group commit</h2>
  *
@@ -46,15 +47,38 @@ import org.slf4j.LoggerFactory;
  *   <li>make room in the memtables ({@link MemTableSet#awaitRoom}, which may wait for the flush
  *       pipeline: a stall counted in the stats), and roll the log if that froze a memtable;
  *   <li>assign the group's sequence numbers ({@link Sequencer#assign});
- *   <li>append the whole group to the log with one write, and sync it once if any member asked for
- *       durability ({@code wal_sync_mode=always});
+ *   <li>append the whole group to the log with one write (a group of writes with {@code disableWal}
+ *       skips this step);
  *   <li>add the group to the active memtable ({@link MemTableSet#apply}: one lock acquisition for
  *       the group); if that filled it, roll the log so the frozen memtable's records end a segment,
  *       and wake the flush pipeline;
- *   <li>publish the group's last sequence number ({@link Sequencer#publish}): readers see the whole
- *       group at once, and only once it is in the log;
- *   <li>release the members and hand leadership to the next writer in the queue.
+ *   <li>a group with an unsynced write is published ({@link Sequencer#publish}: readers see the
+ *       whole group at once);
+ *   <li>release the members and hand leadership to the next writer in the queue;
+ *   <li>in a group of synced writes ({@link WriteOptions.Sync#SYNC}, or {@code DEFAULT} under
+ *       {@code wal_sync_mode=always}), each member waits on its own thread until the log is forced
+ *       through the group ({@link WriteAheadLog#syncThrough}), and then publishes it.
  * </ol>
+ *
+ * <h2>Synced and unsynced writers in one pipeline</h2>
+ *
+ * <p>The fsync is not the leader's job: it happens after the release, outside the queue. So an
+ * unsynced write never waits for an fsync that a synced one needs (a leader takes microseconds to
+ * append and apply, then the next group goes), and synced writers share forces across groups: a
+ * force covers every group appended before it started, and a writer whose group a finished force
+ * covered returns without one. A synced write returns only after its bytes and every earlier
+ * write's are durable (the log is forced front to back).
+ *
+ * <p>Visibility: with synced writes only (the default, {@code wal_sync_mode=always}), a write is
+ * visible only once durable, as the reference engine promises ("WAL first: durability before
+ * visibility"). Visibility is one sequence number, though, so an unsynced write published while an
+ * earlier synced group still waits for its fsync makes that group visible too, before it is
+ * durable: in a mix, a reader can see a synced write that a power cut then takes back, exactly as
+ * it can always see an unsynced one. The synced writer itself is still acknowledged only once
+ * durable. (RocksDB's pipelined write makes the same trade.)
+ *
+ * <p>A group is either all logged or all unlogged ({@link #cut}), so the log sees contiguous groups
+ * and the writes without it leave gaps that it records as skip records.
  *
  * <p>Every step is a call down into a component; none calls back. A manual flush goes through the
  * same queue as a one-member group ({@link #freeze}), so freezes are ordered with writes without a
@@ -65,14 +89,15 @@ import org.slf4j.LoggerFactory;
  * finished group leave without queueing for that lock one by one. And a leader whose previous group
  * had several members waits briefly ({@link #gather}) for those writers to come back before it cuts
  * its group: without this, closed-loop writers phase-lock so that the released half always arrives
- * just after the next group was cut, and each fsync carries only about half of the writers. The
- * wait is bounded by half the recent log write + sync time and ends as soon as the previous group's
- * size is reached; a lone writer never waits.
+ * just after the next group was cut, and each append carries only about half of the writers. The
+ * wait is bounded by half the recent log write time and ends as soon as the previous group's size
+ * is reached; a lone writer never waits.
  *
  * <p>Invariants: sequence order == log order == memtable order; groups never overlap (one leader at
- * a time: the front of the queue); a batch is acknowledged only once it is in the log (and synced
- * when asked), in the memtable, and visible. A failed log write or sync sets the engine's
- * background error: that group's members get the failure, every later write is refused.
+ * a time: the front of the queue); a batch is acknowledged only once it is in the log (unless it
+ * asked not to be), durable (if it asked to be), in the memtable, and visible. A failed log write
+ * or sync sets the engine's background error: the writers it concerns get the failure, every later
+ * write is refused.
  *
  * <p>Thread safety: safe from any thread. The queue lock is held only briefly, never during I/O.
  */
@@ -94,15 +119,20 @@ final class CommitPipeline {
    */
   private static final class Writer {
     final WalBatch batch;
+    final boolean logged; // false: disableWal
+    final boolean sync; // wait for durability after the group (never for unlogged writes)
     final String call;
     final Thread thread = Thread.currentThread();
     volatile boolean done;
     volatile boolean leader;
     RuntimeException error;
+    long groupLastSeq; // set by the leader with the group's sequence numbers
     Optional<FrozenMemTable> frozen = Optional.empty();
 
-    Writer(WalBatch batch, String call) {
+    Writer(WalBatch batch, boolean logged, boolean sync, String call) {
       this.batch = batch;
+      this.logged = logged;
+      this.sync = sync;
       this.call = call;
     }
 
@@ -136,10 +166,13 @@ final class CommitPipeline {
   @GuardedBy("queueLock")
   private int gatherTarget;
 
+  // The last sequence number of a write without the log; volatile for close and the stats.
+  private volatile long lastUnloggedSeq;
+
   // Leader-only state: only the front of the queue touches these, one leader at a time, and the
   // queue lock's release/acquire orders one leader's writes before the next leader's reads.
   private int lastGroupSize;
-  private long ioNanosAverage; // moving average of a group's log write + sync
+  private long ioNanosAverage; // moving average of a group's log write
 
   @Inject
   CommitPipeline(
@@ -164,9 +197,10 @@ final class CommitPipeline {
   }
 
   /**
-   * Writes a batch and returns once it is in the log (and synced, under {@code
-   * wal_sync_mode=always}), in the memtable and visible. Waiting is uninterruptible: a writer whose
-   * batch is already in a group could not be told whether it was written.
+   * Writes a batch and returns once it is in the log (unless {@code options.disableWal()}), in the
+   * memtable and visible, and, when {@code options} ask for it (or leave it to {@code
+   * wal_sync_mode=always}), durable. Waiting is uninterruptible: a writer whose batch is already in
+   * a group could not be told whether it was written.
    *
    * @param call the API call, for error messages
    * @throws WriteStallException if the memtables stayed full past {@code backpressure_timeout};
@@ -176,13 +210,48 @@ final class CommitPipeline {
    *     (the batch may or may not be in the log)
    * @throws EngineClosedException after {@link #close}
    */
-  void write(List<WriteBatch.Operation> ops, String call) {
+  void write(List<WriteBatch.Operation> ops, WriteOptions options, String call) {
     errors.check(call);
     stall.beforeWrite(call);
     WalBatch batch = WalBatch.of(ops, System.currentTimeMillis());
-    submit(new Writer(batch, call));
+    boolean logged = !options.disableWal();
+    Writer w = new Writer(batch, logged, logged && needsSync(options.sync()), call);
+    submit(w);
+    if (w.sync) {
+      syncThrough(w);
+    }
     counters.writes.add(ops.size());
     counters.bytesWritten.add(userBytes(ops));
+  }
+
+  private boolean needsSync(WriteOptions.Sync sync) {
+    return switch (sync) {
+      case SYNC -> true;
+      case NO_SYNC -> false;
+      case DEFAULT -> syncPolicy.syncEveryGroup();
+    };
+  }
+
+  /**
+   * Step 7: waits until the log is durable through the writer's group, then makes the group visible
+   * (if a later group has not already).
+   */
+  private void syncThrough(Writer w) {
+    try {
+      wal.syncThrough(w.groupLastSeq);
+    } catch (KiwiException e) {
+      errors.set("write-ahead log", e);
+      throw e;
+    }
+    sequencer.publish(w.groupLastSeq);
+  }
+
+  /**
+   * The last sequence number written without the log ({@code disableWal}), 0 if none: such writes
+   * are durable only once tables hold it.
+   */
+  long lastUnloggedSequence() {
+    return lastUnloggedSeq;
   }
 
   /** Key plus value bytes of a batch's operations (the denominator of write amplification). */
@@ -201,19 +270,31 @@ final class CommitPipeline {
    * @return the memtable frozen, or empty if the active one was empty
    */
   Optional<FrozenMemTable> freeze() {
-    Writer w = new Writer(null, "flush");
+    Writer w = new Writer(null, true, false, "flush");
     submit(w);
     return w.frozen;
   }
 
-  /** Refuses new writes and waits for the queued ones to finish. */
-  void close() {
+  /**
+   * Refuses new writes and waits for the queued ones to finish. If writes without the log are not
+   * yet in tables, freezes the active memtable so that the flush pipeline's drain writes them (they
+   * are in no log a reopen could replay).
+   *
+   * @param tablesLastSequence the tables' last sequence number
+   * @return the memtable frozen for that, or empty
+   */
+  Optional<FrozenMemTable> close(long tablesLastSequence) {
     queueLock.lock();
     try {
       closed = true;
       while (!queue.isEmpty()) {
         drained.awaitUninterruptibly();
       }
+      // No leader can run now: the queue is empty and closed.
+      if (lastUnloggedSeq > tablesLastSequence && errors.get() == null) {
+        return freezeNow();
+      }
+      return Optional.empty();
     } finally {
       queueLock.unlock();
     }
@@ -320,7 +401,8 @@ final class CommitPipeline {
 
   /**
    * Takes the group from the front of the queue: the leader, then writes up to the group limits,
-   * stopping before a freeze request (which goes alone).
+   * stopping before a freeze request (which goes alone) and before the first write that differs
+   * from the leader in using the log (a group is all logged or all unlogged).
    */
   private void cut(List<Writer> group) {
     queueLock.lock();
@@ -331,7 +413,7 @@ final class CommitPipeline {
       long bytes = 0;
       for (Iterator<Writer> it = queue.iterator(); it.hasNext(); ) {
         Writer m = it.next();
-        if (m.isFreeze()) {
+        if (m.isFreeze() || (!group.isEmpty() && m.logged != group.get(0).logged)) {
           break;
         }
         int size = m.batch.encodedSize();
@@ -393,18 +475,23 @@ final class CommitPipeline {
       count += m.batch.count();
     }
     long firstSeq = sequencer.assign(count);
-    long started = System.nanoTime();
-    try {
-      wal.append(firstSeq, batches);
-      if (syncPolicy.syncEveryGroup()) {
-        wal.sync();
+    long lastSeq = firstSeq + count - 1;
+    if (group.get(0).logged) {
+      long started = System.nanoTime();
+      try {
+        wal.append(firstSeq, batches);
+      } catch (RuntimeException e) {
+        errors.set("write-ahead log", e);
+        throw e;
       }
-    } catch (RuntimeException e) {
-      errors.set("write-ahead log", e);
-      throw e;
+      ioNanosAverage += (System.nanoTime() - started - ioNanosAverage) / 8;
+    } else {
+      lastUnloggedSeq = lastSeq;
     }
-    ioNanosAverage += (System.nanoTime() - started - ioNanosAverage) / 8;
     lastGroupSize = group.size();
+    for (Writer m : group) {
+      m.groupLastSeq = lastSeq;
+    }
     List<SequencedBatch> applied = new ArrayList<>(group.size());
     long seq = firstSeq;
     for (Writer m : group) {
@@ -412,7 +499,14 @@ final class CommitPipeline {
       seq += m.batch.count();
     }
     Optional<FrozenMemTable> frozen = memTables.apply(applied);
-    sequencer.publish(seq - 1);
+    boolean allSynced = true;
+    for (Writer m : group) {
+      allSynced &= m.sync;
+    }
+    if (!allSynced) {
+      sequencer.publish(lastSeq); // unsynced writes are visible on return, without an fsync
+    }
+    // else: durability before visibility; the members publish after their fsync (step 7)
     frozen.ifPresent(this::rolled);
   }
 

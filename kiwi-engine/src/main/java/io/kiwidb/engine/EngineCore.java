@@ -5,6 +5,7 @@ import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.KiwiException;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteOptions;
 import io.kiwidb.engine.config.ConfigStore;
 import io.kiwidb.engine.logging.EngineLogging;
 import io.kiwidb.memtable.FrozenMemTable;
@@ -33,6 +34,7 @@ final class EngineCore {
   private final EngineLogging logging;
   private final ConfigStore config;
   private final CommitPipeline writes;
+  private final FlushPipeline flushes;
   private final ReadPath reads;
   private final Inspector inspector;
   private final BackgroundErrors errors;
@@ -52,6 +54,7 @@ final class EngineCore {
       EngineLogging logging,
       ConfigStore config,
       CommitPipeline writes,
+      FlushPipeline flushes,
       ReadPath reads,
       Inspector inspector,
       BackgroundErrors errors,
@@ -61,6 +64,7 @@ final class EngineCore {
     this.logging = logging;
     this.config = config;
     this.writes = writes;
+    this.flushes = flushes;
     this.reads = reads;
     this.inspector = inspector;
     this.errors = errors;
@@ -95,9 +99,9 @@ final class EngineCore {
 
   // ---------------------------------------------------------------- writes
 
-  void write(List<WriteBatch.Operation> ops, String call) {
+  void write(List<WriteBatch.Operation> ops, WriteOptions options, String call) {
     try {
-      writes.write(ops, call);
+      writes.write(ops, options, call);
     } catch (EngineClosedException e) {
       // The write path closed under a writer that passed the open check: say the engine closed.
       EngineClosedException closedNow = closedError(call);
@@ -115,19 +119,33 @@ final class EngineCore {
     }
   }
 
-  boolean flush() {
+  /**
+   * Freezes the active memtable (ordered with the writes around it) and, with {@code wait}, waits
+   * until it and every memtable frozen before it are in tables.
+   */
+  boolean flush(boolean wait) {
     log.info("Engine FLUSH (manual) requested");
     Optional<FrozenMemTable> frozen = writes.freeze();
     if (frozen.isEmpty()) {
       log.info("Engine FLUSH skipped (empty memtable)");
-      return false;
+    } else {
+      log.atInfo()
+          .setMessage("Engine FLUSH queued")
+          .addKeyValue("snapshot_id", frozen.get().snapshotId())
+          .addKeyValue("entry_count", frozen.get().entryCount())
+          .log();
     }
-    log.atInfo()
-        .setMessage("Engine FLUSH queued")
-        .addKeyValue("snapshot_id", frozen.get().snapshotId())
-        .addKeyValue("entry_count", frozen.get().entryCount())
-        .log();
-    return true;
+    if (wait) {
+      // Memtables are installed oldest first, so the newest one queued now covers every write
+      // that returned before this call, including those that skipped the log.
+      try {
+        flushes.awaitAllQueuedFlushed("flush");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KiwiException("flush(wait=true) interrupted before the memtables were in tables");
+      }
+    }
+    return frozen.isPresent();
   }
 
   // ---------------------------------------------------------------- collaborators

@@ -99,10 +99,20 @@ final class EngineLifecycle {
   RuntimeException close(Duration drainTimeout) {
     log.atInfo().setMessage("Shutdown started").addKeyValue("data_root", dir.root()).log();
     configStore.removeListener(liveConfig);
-    quietly("close the write path", writes::close);
+    // Writes made without the log (disableWal) are in no log a reopen could replay: close
+    // freezes their memtable so the drain below writes it to a table.
+    quietly("close the write path", () -> writes.close(storage.tables().lastSequence()));
     stall.close();
     quietly("stop compactions", compactions::stop);
     quietly("drain the flush pipeline", () -> flushes.stopAndDrain(drainTimeout));
+    long unlogged = writes.lastUnloggedSequence();
+    if (unlogged > storage.tables().lastSequence()) {
+      log.atWarn()
+          .setMessage("Writes made without the WAL are not in tables and are lost")
+          .addKeyValue("last_unlogged_seq", unlogged)
+          .addKeyValue("tables_last_seq", storage.tables().lastSequence())
+          .log();
+    }
     MemTableSet mems = storage.memTables();
     MemTableSummary active = mems.activeSummary();
     log.atInfo()

@@ -1,18 +1,20 @@
 package io.kiwidb.engine;
 
+import io.kiwidb.api.BackgroundErrorException;
+import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.spi.TableMeta;
 import io.kiwidb.compaction.Compactor;
 import io.kiwidb.memtable.FrozenMemTable;
 import io.kiwidb.memtable.MemTableSet;
 import io.kiwidb.sstable.TableEdit;
 import io.kiwidb.sstable.TableStore;
-import io.kiwidb.wal.SyncMode;
 import io.kiwidb.wal.WriteAheadLog;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,7 @@ final class FlushPipeline implements FlushTrigger {
   private final Compactor compactor;
   private final TableStore tables;
   private final WriteAheadLog wal;
-  private final WalSyncPolicy syncPolicy;
+  private final Sequencer sequencer;
   private final SnapshotList snapshots;
   private final BackgroundErrors errors;
   private final Counters counters;
@@ -52,13 +54,16 @@ final class FlushPipeline implements FlushTrigger {
   private final Set<FrozenMemTable> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
   private volatile boolean stopping;
 
+  /** How often {@link #awaitAllQueuedFlushed} re-checks for a stop between wake-ups. */
+  private static final Duration AWAIT_POLL = Duration.ofMillis(200);
+
   @Inject
   FlushPipeline(
       MemTableSet memTables,
       Compactor compactor,
       TableStore tables,
       WriteAheadLog wal,
-      WalSyncPolicy syncPolicy,
+      Sequencer sequencer,
       SnapshotList snapshots,
       BackgroundErrors errors,
       Counters counters,
@@ -68,7 +73,7 @@ final class FlushPipeline implements FlushTrigger {
     this.compactor = compactor;
     this.tables = tables;
     this.wal = wal;
-    this.syncPolicy = syncPolicy;
+    this.sequencer = sequencer;
     this.snapshots = snapshots;
     this.errors = errors;
     this.counters = counters;
@@ -115,6 +120,29 @@ final class FlushPipeline implements FlushTrigger {
       return true;
     } finally {
       pool.lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until every memtable queued now is in tables ({@code flush(true)}). Memtables are
+   * installed oldest first, so this waits for the newest one queued.
+   *
+   * @param call the API call, for the error messages
+   * @throws BackgroundErrorException if a flush fails meanwhile (the memtables stay in the WAL)
+   * @throws EngineClosedException if the pipeline stops first
+   */
+  void awaitAllQueuedFlushed(String call) throws InterruptedException {
+    List<FrozenMemTable> queued = memTables.immutables();
+    if (queued.isEmpty()) {
+      return;
+    }
+    FrozenMemTable newest = queued.get(queued.size() - 1);
+    // awaitFlushed gives up at once on a background error, else every poll interval.
+    while (!awaitFlushed(newest, AWAIT_POLL)) {
+      errors.check(call);
+      if (stopping) {
+        throw new EngineClosedException("flush pipeline", call);
+      }
     }
   }
 
@@ -182,14 +210,18 @@ final class FlushPipeline implements FlushTrigger {
   }
 
   private TableMeta build(FrozenMemTable m) throws IOException {
-    // Invariant: no table holds a write the WAL has not made durable. Under wal_sync_mode=none the
-    // memtable's last writes may still sit unsynced in the log, so sync it once per flush. Without
-    // this, a power cut after the table's sync but before its manifest edit leaves a table beyond
-    // the WAL, which the opener must read as a manifest that lost an edit (docs/engine.md) and
-    // refuses to open.
-    if (syncPolicy.mode() == SyncMode.NONE) {
-      wal.sync();
-    }
+    // Invariant: no table holds a write the WAL has not made durable. Unsynced writes (NO_SYNC,
+    // or wal_sync_mode=none) may still sit unforced in the log, so force it through the memtable's
+    // last logged record (free when a roll or a synced writer already did). Without this, a power
+    // cut after the table's sync but before its manifest edit leaves a table beyond the WAL,
+    // which the opener must read as a manifest that lost an edit (docs/engine.md) and refuses to
+    // open. Writes without the log have nothing to force: the table is their only copy.
+    wal.syncThrough(Math.min(m.maxSeq(), wal.lastSequence()));
+    // Invariant: tables hold only visible writes (compaction drops versions by the visible
+    // sequence and the live snapshots). A group of synced writes is published by its writers
+    // after their fsync, which may come after the freeze; the force above made the whole
+    // memtable durable, so publish it here before any of it reaches a table.
+    sequencer.publish(m.maxSeq());
     long start = System.nanoTime();
     TableMeta meta = compactor.flush(m.iterator(), snapshots.sequences());
     log.atInfo()

@@ -17,6 +17,7 @@ import io.kiwidb.api.Snapshot;
 import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.TableDetail;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteOptions;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.engine.logging.EngineLogging;
 import io.kiwidb.fs.FileSystems;
@@ -151,38 +152,42 @@ public final class LsmEngine implements StorageEngine {
   }
 
   @Override
-  public void put(byte[] key, byte[] value) {
+  public void put(byte[] key, byte[] value, WriteOptions options) {
     EngineLogging.Scope scope = core.logScope();
     try {
       core.checkWritable("put");
       Limits.checkKey(key);
       Limits.checkValue(value);
-      core.write(List.of(new WriteBatch.Operation(false, key.clone(), value.clone())), "put");
+      Objects.requireNonNull(options, "options");
+      core.write(
+          List.of(new WriteBatch.Operation(false, key.clone(), value.clone())), options, "put");
     } finally {
       scope.close();
     }
   }
 
   @Override
-  public void delete(byte[] key) {
+  public void delete(byte[] key, WriteOptions options) {
     EngineLogging.Scope scope = core.logScope();
     try {
       core.checkWritable("delete");
       Limits.checkKey(key);
-      core.write(List.of(new WriteBatch.Operation(true, key.clone(), null)), "delete");
+      Objects.requireNonNull(options, "options");
+      core.write(List.of(new WriteBatch.Operation(true, key.clone(), null)), options, "delete");
     } finally {
       scope.close();
     }
   }
 
   @Override
-  public void write(WriteBatch batch) {
+  public void write(WriteBatch batch, WriteOptions options) {
     EngineLogging.Scope scope = core.logScope();
     try {
       Objects.requireNonNull(batch, "batch");
+      Objects.requireNonNull(options, "options");
       core.checkWritable("write");
       if (!batch.isEmpty()) {
-        core.write(batch.operations(), "write");
+        core.write(batch.operations(), options, "write");
       }
     } finally {
       scope.close();
@@ -205,11 +210,11 @@ public final class LsmEngine implements StorageEngine {
   }
 
   @Override
-  public boolean flush() {
+  public boolean flush(boolean wait) {
     EngineLogging.Scope scope = core.logScope();
     try {
       core.checkWritable("flush");
-      return core.flush();
+      return core.flush(wait);
     } finally {
       scope.close();
     }

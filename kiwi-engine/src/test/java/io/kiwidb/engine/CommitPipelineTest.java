@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
@@ -19,6 +20,7 @@ import io.kiwidb.api.BackgroundErrorException;
 import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.KiwiIOException;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteOptions;
 import io.kiwidb.api.WriteStallException;
 import io.kiwidb.memtable.FrozenMemTable;
 import io.kiwidb.memtable.MemTableOptions;
@@ -102,12 +104,21 @@ class CommitPipelineTest {
   }
 
   @Test
-  void aLoneWriteIsLoggedSyncedAppliedThenVisible() {
+  void aLoneWriteIsLoggedAppliedAndVisibleThenSyncedThroughItsGroup() {
     InOrder order = inOrder(stall, wal);
-    pipeline.write(put("k", "v"), "put");
+    doAnswer(
+            i -> {
+              assertEquals(0, sequencer.visible(), "durability before visibility");
+              assertEquals(null, read("k"), "in the memtable, but not visible yet");
+              return null;
+            })
+        .when(wal)
+        .syncThrough(anyLong());
+    pipeline.write(put("k", "v"), WriteOptions.DEFAULTS, "put");
     order.verify(stall).beforeWrite("put");
-    order.verify(wal).append(org.mockito.ArgumentMatchers.eq(1L), appendsOf(1));
-    order.verify(wal).sync();
+    order.verify(wal).append(eq(1L), appendsOf(1));
+    order.verify(wal).syncThrough(1);
+    verify(wal, never()).sync();
     assertEquals(1, sequencer.visible());
     assertEquals("v", read("k"));
     assertEquals(1, counters.writes.sum());
@@ -121,45 +132,74 @@ class CommitPipelineTest {
   @Test
   void withoutPerWriteSyncsNothingIsSynced() {
     sync.set(SyncMode.NONE);
-    pipeline.write(put("a", "1"), "put");
-    pipeline.write(put("b", "2"), "put");
+    pipeline.write(put("a", "1"), WriteOptions.DEFAULTS, "put");
+    pipeline.write(put("b", "2"), WriteOptions.DEFAULTS, "put");
     verify(wal, times(2)).append(anyLong(), any());
-    verify(wal, never()).sync();
+    verify(wal, never()).syncThrough(anyLong());
     assertEquals(2, sequencer.visible());
   }
 
+  /** Each write's own option wins over {@code wal_sync_mode}, in both directions. */
+  @Test
+  void perWriteSyncOverridesTheStoreDefault() {
+    sync.set(SyncMode.NONE);
+    pipeline.write(put("a", "1"), WriteOptions.SYNC, "put");
+    verify(wal).syncThrough(1);
+    sync.set(SyncMode.ALWAYS);
+    pipeline.write(put("b", "2"), WriteOptions.NO_SYNC, "put");
+    verify(wal, never()).syncThrough(2);
+    assertEquals(2, appends.size());
+  }
+
   /**
-   * While the leader's fsync is in flight, the writers that arrive queue up; the next leader takes
-   * them all as one group: one append and one sync for the lot, sequences in queue order.
+   * The point of moving the fsync out of the leader: while a synced writer waits for its fsync, an
+   * unsynced writer is committed, visible and acknowledged.
    */
   @Test
-  void writersQueuedDuringAnFsyncShareTheNextWriteAndSync() throws Exception {
-    CountDownLatch inFirstSync = new CountDownLatch(1);
+  void anUnsyncedWriteNeverWaitsForASyncedWritesFsync() throws Exception {
+    CountDownLatch inSync = new CountDownLatch(1);
     CountDownLatch releaseSync = new CountDownLatch(1);
-    int[] syncs = {0};
     doAnswer(
             i -> {
-              if (syncs[0]++ == 0) {
-                inFirstSync.countDown();
-                assertTrue(releaseSync.await(10, TimeUnit.SECONDS));
-              }
+              inSync.countDown();
+              assertTrue(releaseSync.await(10, TimeUnit.SECONDS));
               return null;
             })
         .when(wal)
-        .sync();
-    Future<?> first = pool.submit(() -> pipeline.write(put("first", "1"), "put"));
-    assertTrue(inFirstSync.await(10, TimeUnit.SECONDS));
+        .syncThrough(1);
+    Future<?> synced =
+        pool.submit(() -> pipeline.write(put("durable", "1"), WriteOptions.SYNC, "put"));
+    assertTrue(inSync.await(10, TimeUnit.SECONDS));
+    pipeline.write(put("fast", "2"), WriteOptions.NO_SYNC, "put"); // returns while the fsync runs
+    assertEquals("2", read("fast"));
+    assertEquals(2, sequencer.visible());
+    assertTrue(!synced.isDone(), "the synced write is still waiting for its fsync");
+    releaseSync.countDown();
+    synced.get(10, TimeUnit.SECONDS);
+    verify(wal, never()).syncThrough(2);
+  }
+
+  /**
+   * While the leader's append is in flight, the writers that arrive queue up; the next leader takes
+   * them all as one group: one append for the lot, sequences in queue order, and each member then
+   * waits for durability through the group's last sequence number (which the log turns into one
+   * shared force).
+   */
+  @Test
+  void writersQueuedDuringAnAppendShareTheNextAppend() throws Exception {
+    CountDownLatch inFirstAppend = new CountDownLatch(1);
+    CountDownLatch releaseAppend = new CountDownLatch(1);
+    holdFirstAppend(inFirstAppend, releaseAppend);
+    Future<?> first =
+        pool.submit(() -> pipeline.write(put("first", "1"), WriteOptions.DEFAULTS, "put"));
+    assertTrue(inFirstAppend.await(10, TimeUnit.SECONDS));
     List<Future<?>> queued = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       String k = "k" + i;
-      queued.add(pool.submit(() -> pipeline.write(put(k, "v"), "put")));
+      queued.add(pool.submit(() -> pipeline.write(put(k, "v"), WriteOptions.DEFAULTS, "put")));
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (queuedWriters() < 8) {
-      assertTrue(System.nanoTime() < deadline, "writers did not queue");
-      Thread.sleep(1);
-    }
-    releaseSync.countDown();
+    awaitQueued(8);
+    releaseAppend.countDown();
     first.get(10, TimeUnit.SECONDS);
     for (Future<?> f : queued) {
       f.get(10, TimeUnit.SECONDS);
@@ -167,10 +207,79 @@ class CommitPipelineTest {
     assertEquals(2, appends.size(), "one append for the first writer, one for the eight");
     assertEquals(8, appends.get(1)[1]);
     assertEquals(2, appends.get(1)[0]);
-    assertEquals(2, syncs[0], "one fsync per group");
+    verify(wal).syncThrough(1);
+    verify(wal, times(8)).syncThrough(9);
     assertEquals(9, sequencer.visible());
     for (int i = 0; i < 8; i++) {
       assertEquals("v", read("k" + i));
+    }
+  }
+
+  /**
+   * Writes without the log form their own groups: the log sees only the logged ones, and the
+   * sequence numbers the others took reach it as a gap (which it records as a skip record).
+   */
+  @Test
+  void writesWithoutTheLogAreGroupedApartAndNeverAppended() throws Exception {
+    CountDownLatch inFirstAppend = new CountDownLatch(1);
+    CountDownLatch releaseAppend = new CountDownLatch(1);
+    holdFirstAppend(inFirstAppend, releaseAppend);
+    sync.set(SyncMode.NONE);
+    List<Future<?>> writes = new ArrayList<>();
+    writes.add(pool.submit(() -> pipeline.write(put("l0", "v"), WriteOptions.DEFAULTS, "put")));
+    assertTrue(inFirstAppend.await(10, TimeUnit.SECONDS));
+    // Queue, in this order: logged, logged, unlogged, unlogged, logged.
+    WriteOptions[] kinds = {
+      WriteOptions.DEFAULTS,
+      WriteOptions.DEFAULTS,
+      WriteOptions.NO_WAL,
+      WriteOptions.NO_WAL,
+      WriteOptions.DEFAULTS
+    };
+    for (int i = 0; i < kinds.length; i++) {
+      WriteOptions o = kinds[i];
+      String k = "q" + i;
+      writes.add(pool.submit(() -> pipeline.write(put(k, "v"), o, "put")));
+      awaitQueued(i + 1);
+    }
+    releaseAppend.countDown();
+    for (Future<?> f : writes) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    List<String> seen = new ArrayList<>();
+    for (long[] a : appends) {
+      seen.add(a[0] + "x" + a[1]);
+    }
+    assertEquals(List.of("1x1", "2x2", "6x1"), seen, "sequences 4 and 5 never reach the log");
+    assertEquals(5, pipeline.lastUnloggedSequence());
+    assertEquals(6, sequencer.visible());
+    assertEquals("v", read("q2"));
+  }
+
+  /**
+   * Records appends as the constructor's stub does, and holds the first one: {@code entered} opens
+   * when it starts, and it returns once {@code release} opens.
+   */
+  private void holdFirstAppend(CountDownLatch entered, CountDownLatch release) {
+    doAnswer(
+            i -> {
+              List<WalBatch> batches = i.getArgument(1);
+              appends.add(new long[] {i.getArgument(0), batches.size()});
+              if (appends.size() == 1) {
+                entered.countDown();
+                assertTrue(release.await(10, TimeUnit.SECONDS));
+              }
+              return null;
+            })
+        .when(wal)
+        .append(anyLong(), any());
+  }
+
+  private void awaitQueued(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (queuedWriters() < n) {
+      assertTrue(System.nanoTime() < deadline, "writers did not queue");
+      Thread.sleep(1);
     }
   }
 
@@ -195,15 +304,15 @@ class CommitPipelineTest {
     memTables = memTables(new MemTableOptions(64 << 20, 2, 4, Duration.ofSeconds(1)));
     errors = new BackgroundErrors(memTables, counters);
     pipeline = pipeline();
-    pipeline.write(put("a", "1"), "put");
+    pipeline.write(put("a", "1"), WriteOptions.DEFAULTS, "put");
     verify(wal, never()).roll();
-    pipeline.write(put("b", "2"), "put");
+    pipeline.write(put("b", "2"), WriteOptions.DEFAULTS, "put");
     InOrder order = inOrder(wal, flushes);
     order.verify(wal).roll();
     order.verify(wal).deleteSegmentsThrough(anyLong());
     order.verify(flushes).memTableFrozen(any(FrozenMemTable.class));
     assertEquals(1, memTables.queueLength());
-    pipeline.write(put("c", "3"), "put");
+    pipeline.write(put("c", "3"), WriteOptions.DEFAULTS, "put");
     assertEquals(1, memTables.activeSummary().entryCount(), "c starts the new memtable");
   }
 
@@ -211,7 +320,7 @@ class CommitPipelineTest {
   void aManualFreezeIsOrderedWithWritesAndRollsTheLog() {
     assertTrue(pipeline.freeze().isEmpty(), "an empty memtable is not frozen");
     verify(wal, never()).roll();
-    pipeline.write(put("a", "1"), "put");
+    pipeline.write(put("a", "1"), WriteOptions.DEFAULTS, "put");
     FrozenMemTable f = pipeline.freeze().orElseThrow();
     assertEquals(1, f.maxSeq());
     verify(wal).roll();
@@ -223,23 +332,38 @@ class CommitPipelineTest {
     KiwiIOException full = new KiwiIOException("write", new java.io.IOException("No space"));
     doThrow(full).when(wal).append(anyLong(), any());
     assertSame(
-        full, assertThrows(KiwiIOException.class, () -> pipeline.write(put("a", "1"), "put")));
+        full,
+        assertThrows(
+            KiwiIOException.class,
+            () -> pipeline.write(put("a", "1"), WriteOptions.DEFAULTS, "put")));
     assertEquals(0, sequencer.visible(), "nothing became visible");
     assertEquals(null, read("a"));
     BackgroundErrorException later =
-        assertThrows(BackgroundErrorException.class, () -> pipeline.write(put("b", "2"), "put"));
+        assertThrows(
+            BackgroundErrorException.class,
+            () -> pipeline.write(put("b", "2"), WriteOptions.DEFAULTS, "put"));
     assertSame(full, later.getCause());
     assertEquals(1, counters.backgroundErrors.sum());
   }
 
+  /**
+   * A failed fsync: the write is not acknowledged (it was visible meanwhile, as an unsynced write
+   * is), and the engine refuses every later write, as after a failed append.
+   */
   @Test
-  void aFailedSyncIsNotAcknowledgedAndNothingBecomesVisible() {
+  void aFailedSyncIsNotAcknowledgedAndStopsLaterWrites() {
     KiwiIOException failed = new KiwiIOException("sync", new java.io.IOException("EIO"));
-    doThrow(failed).when(wal).sync();
+    doThrow(failed).when(wal).syncThrough(anyLong());
     assertSame(
-        failed, assertThrows(KiwiIOException.class, () -> pipeline.write(put("a", "1"), "put")));
-    assertEquals(0, sequencer.visible());
-    assertEquals(null, read("a"));
+        failed,
+        assertThrows(
+            KiwiIOException.class,
+            () -> pipeline.write(put("a", "1"), WriteOptions.DEFAULTS, "put")));
+    BackgroundErrorException later =
+        assertThrows(
+            BackgroundErrorException.class,
+            () -> pipeline.write(put("b", "2"), WriteOptions.NO_SYNC, "put"));
+    assertSame(failed, later.getCause());
   }
 
   @Test
@@ -247,10 +371,13 @@ class CommitPipelineTest {
     memTables = memTables(new MemTableOptions(64 << 20, 1, 1, Duration.ofMillis(100)));
     errors = new BackgroundErrors(memTables, counters);
     pipeline = pipeline();
-    pipeline.write(put("a", "1"), "put"); // frozen: the queue is full
-    pipeline.write(put("b", "2"), "put"); // full, stays active: no room for the next
+    pipeline.write(put("a", "1"), WriteOptions.DEFAULTS, "put"); // frozen: the queue is full
+    pipeline.write(
+        put("b", "2"), WriteOptions.DEFAULTS, "put"); // full, stays active: no room for the next
     appends.clear();
-    assertThrows(WriteStallException.class, () -> pipeline.write(put("c", "3"), "put"));
+    assertThrows(
+        WriteStallException.class,
+        () -> pipeline.write(put("c", "3"), WriteOptions.DEFAULTS, "put"));
     assertEquals(List.of(), appends, "the stalled write never reached the log");
     assertEquals(2, sequencer.visible());
     assertTrue(counters.stallNanos.sum() >= TimeUnit.MILLISECONDS.toNanos(100));
@@ -258,11 +385,31 @@ class CommitPipelineTest {
 
   @Test
   void afterCloseWritesFailAndQueuedOnesFinishFirst() {
-    pipeline.write(put("a", "1"), "put");
-    pipeline.close();
+    pipeline.write(put("a", "1"), WriteOptions.DEFAULTS, "put");
+    assertTrue(pipeline.close(0).isEmpty(), "every write is in the log: nothing to freeze");
     EngineClosedException e =
-        assertThrows(EngineClosedException.class, () -> pipeline.write(put("b", "2"), "put"));
+        assertThrows(
+            EngineClosedException.class,
+            () -> pipeline.write(put("b", "2"), WriteOptions.DEFAULTS, "put"));
     assertTrue(e.getMessage().contains("put"), e.getMessage());
     verify(stall, times(2)).beforeWrite(anyString());
+  }
+
+  /** Writes without the log are in no log a reopen replays: close freezes them for the flush. */
+  @Test
+  void closeFreezesWritesMadeWithoutTheLogUnlessTablesHoldThem() {
+    pipeline.write(put("a", "1"), WriteOptions.DEFAULTS, "put");
+    pipeline.write(put("b", "2"), WriteOptions.NO_WAL, "put");
+    FrozenMemTable frozen = pipeline.close(1).orElseThrow();
+    assertEquals(2, frozen.maxSeq());
+    verify(wal).roll();
+    verify(flushes).memTableFrozen(frozen);
+  }
+
+  @Test
+  void closeFreezesNothingWhenTablesHoldTheUnloggedWrites() {
+    pipeline.write(put("b", "2"), WriteOptions.NO_WAL, "put");
+    assertTrue(pipeline.close(1).isEmpty());
+    verify(wal, never()).roll();
   }
 }

@@ -3,12 +3,14 @@ package io.kiwidb.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -16,6 +18,8 @@ import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.kiwidb.api.BackgroundErrorException;
+import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.TableMeta;
 import io.kiwidb.compaction.Compactor;
@@ -23,7 +27,6 @@ import io.kiwidb.memtable.FrozenMemTable;
 import io.kiwidb.memtable.MemTableSet;
 import io.kiwidb.sstable.TableEdit;
 import io.kiwidb.sstable.TableStore;
-import io.kiwidb.wal.SyncMode;
 import io.kiwidb.wal.WriteAheadLog;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,7 +47,6 @@ class FlushPipelineTest {
   private final Compactor compactor = mock(Compactor.class);
   private final TableStore tables = mock(TableStore.class);
   private final WriteAheadLog wal = mock(WriteAheadLog.class);
-  private final WalSyncPolicy sync = new WalSyncPolicy(SyncMode.ALWAYS);
   private final BackgroundErrors errors = mock(BackgroundErrors.class);
   private final Counters counters = new Counters();
   private final WriteStall stall = mock(WriteStall.class);
@@ -53,13 +55,15 @@ class FlushPipelineTest {
   /** The queue the mock memtable set reports; the pipeline's removals shrink it. */
   private final List<FrozenMemTable> queue = new CopyOnWriteArrayList<>();
 
+  private final Sequencer sequencer = new Sequencer(0);
+
   private final FlushPipeline pipeline =
       new FlushPipeline(
           memTables,
           compactor,
           tables,
           wal,
-          sync,
+          sequencer,
           new SnapshotList(),
           errors,
           counters,
@@ -117,23 +121,43 @@ class FlushPipelineTest {
     order.verify(wal).deleteSegmentsThrough(42);
     order.verify(stall).l0Changed();
     order.verify(compactions).levelsChanged();
-    verify(wal, never()).sync();
     assertEquals(1, counters.flushes.sum());
     assertEquals(100, counters.bytesFlushed.sum());
   }
 
-  /** Under wal_sync_mode=none a table must never hold a write the log could still lose. */
+  /**
+   * A table must never hold a write the log could still lose: whatever the sync mode or the writes'
+   * options, the log is forced through the memtable's last logged record first.
+   */
   @Test
-  void withoutPerWriteSyncsTheLogIsSyncedBeforeTheTableIsWritten() throws Exception {
-    sync.set(SyncMode.NONE);
+  void theLogIsForcedThroughTheMemtableBeforeItsTableIsWritten() throws Exception {
+    when(wal.lastSequence()).thenReturn(9L);
     FrozenMemTable m = frozen(5);
-    when(compactor.flush(any(), anyCollection())).thenReturn(table(3, 5));
+    doAnswer(
+            i -> {
+              assertEquals(5, sequencer.visible(), "a table never holds an unpublished write");
+              return table(3, 5);
+            })
+        .when(compactor)
+        .flush(any(), anyCollection());
     queue.add(m);
     pipeline.start(1, Thread::new);
     assertTrue(pipeline.awaitFlushed(m, Duration.ofSeconds(10)));
     InOrder order = inOrder(wal, compactor);
-    order.verify(wal).sync();
+    order.verify(wal).syncThrough(5);
     order.verify(compactor).flush(any(), anyCollection());
+  }
+
+  /** A memtable whose last writes skipped the log: the force stops at the log's last record. */
+  @Test
+  void writesWithoutTheLogAreNotForcedThrough() throws Exception {
+    when(wal.lastSequence()).thenReturn(3L);
+    FrozenMemTable m = frozen(8);
+    when(compactor.flush(any(), anyCollection())).thenReturn(table(4, 8));
+    queue.add(m);
+    pipeline.start(1, Thread::new);
+    assertTrue(pipeline.awaitFlushed(m, Duration.ofSeconds(10)));
+    verify(wal).syncThrough(3);
   }
 
   @Test
@@ -190,5 +214,42 @@ class FlushPipelineTest {
     assertFalse(pipeline.awaitFlushed(m, Duration.ofSeconds(10)));
     verify(compactor, never()).flush(any(), anyCollection());
     verify(wal, never()).deleteSegmentsThrough(anyLong());
+  }
+
+  /** flush(true): returns once the newest memtable queued at the call, and so every one, is in. */
+  @Test
+  void awaitAllQueuedFlushedWaitsForEveryMemtableQueuedAtTheCall() throws Exception {
+    FrozenMemTable older = frozen(3);
+    FrozenMemTable newer = frozen(6);
+    when(compactor.flush(eq(older.iterator()), anyCollection())).thenReturn(table(1, 3));
+    TableMeta newerTable = table(2, 6);
+    when(compactor.flush(eq(newer.iterator()), anyCollection())).thenReturn(newerTable);
+    queue.add(older);
+    queue.add(newer);
+    pipeline.start(1, Thread::new);
+    pipeline.awaitAllQueuedFlushed("flush");
+    assertEquals(List.of(), queue);
+    verify(tables).install(TableEdit.flush(newerTable, 6));
+  }
+
+  @Test
+  void awaitAllQueuedFlushedFailsWithTheBackgroundError() throws Exception {
+    queue.add(frozen(1)); // no worker runs: nothing will flush it
+    when(errors.get()).thenReturn(new IOException("earlier failure"));
+    BackgroundErrorException refused = new BackgroundErrorException("flush", new IOException("x"));
+    doThrow(refused).when(errors).check("flush");
+    assertSame(
+        refused,
+        assertThrows(
+            BackgroundErrorException.class, () -> pipeline.awaitAllQueuedFlushed("flush")));
+  }
+
+  @Test
+  void awaitAllQueuedFlushedFailsWhenThePipelineStops() throws Exception {
+    queue.add(frozen(1)); // no worker runs: nothing will flush it
+    pipeline.stopAndDrain(Duration.ofMillis(1));
+    EngineClosedException e =
+        assertThrows(EngineClosedException.class, () -> pipeline.awaitAllQueuedFlushed("flush"));
+    assertTrue(e.getMessage().contains("flush"), e.getMessage());
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiwidb.api.KiwiException;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteOptions;
 import io.kiwidb.memtable.MemTableOptions;
 import io.kiwidb.memtable.MemTableSet;
 import io.kiwidb.sstable.TableStore;
@@ -18,6 +19,7 @@ import io.kiwidb.wal.WalReplay;
 import io.kiwidb.wal.WriteAheadLog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -45,7 +47,11 @@ class GroupCommitCrashTest {
     FaultInjectingFileSystem fs = FaultInjectingFileSystem.inMemory();
     WriteAheadLog wal = WriteAheadLog.open(fs, DIR, WalReplay.Result.empty(), 0);
     MemTableSet memTables =
-        MemTableSet.create(SortedMapMemTable.factory("sorted-map"), MemTableOptions.defaults());
+        // Room for every write: nothing flushes here, and syncs are shared across groups now, so
+        // the failing sync may come after more writes than the default memtables hold.
+        MemTableSet.create(
+            SortedMapMemTable.factory("sorted-map"),
+            new MemTableOptions(64 << 20, 100_000, 4, Duration.ofSeconds(60)));
     Counters counters = new Counters();
     CommitPipeline pipeline =
         new CommitPipeline(
@@ -75,7 +81,10 @@ class GroupCommitCrashTest {
                   String key = "w" + id + "-" + i;
                   byte[] k = key.getBytes(StandardCharsets.UTF_8);
                   try {
-                    pipeline.write(List.of(new WriteBatch.Operation(false, k, k)), "put");
+                    pipeline.write(
+                        List.of(new WriteBatch.Operation(false, k, k)),
+                        WriteOptions.DEFAULTS,
+                        "put");
                     acked.add(key);
                   } catch (KiwiException e) {
                     break; // the log failed: nothing later may be acknowledged

@@ -6,8 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Constants and the segment header of the log format, version 1. The byte layout is documented in
- * {@code docs/format/wal.md}; change both together.
+ * Constants and the segment header of the log format, version 2 (version 1 segments are still
+ * read). The byte layout is documented in {@code docs/format/wal.md}; change both together.
+ *
+ * <p>Version 2 adds one record kind, the <em>skip record</em> (operation count 0): sequence numbers
+ * that the engine assigned to writes with {@code WriteOptions.disableWal}, so that the logged
+ * records around them stay contiguous. A version 1 reader would take it for damage, hence the new
+ * version; the header layout is unchanged.
  *
  * <p>A segment is a sequence of 32 KiB blocks counted from the start of the file. The first block
  * begins with the {@value #HEADER_SIZE}-byte segment header; chunks follow. A chunk never crosses a
@@ -28,7 +33,14 @@ final class LogFormat {
   /** "KIWI-WAL". The magic and the version field keep their place in every future version. */
   static final byte[] MAGIC = "KIWI-WAL".getBytes(StandardCharsets.US_ASCII);
 
-  static final int VERSION = 1;
+  /** The version this build writes. */
+  static final int VERSION = 2;
+
+  /** The oldest version this build reads. */
+  static final int MIN_VERSION = 1;
+
+  /** The first version with skip records. */
+  static final int SKIP_RECORDS_SINCE = 2;
 
   /** magic[8] | version u32 | segment number u64 | masked CRC32C u32 of the 20 bytes before. */
   static final int HEADER_SIZE = 24;
@@ -64,9 +76,14 @@ final class LogFormat {
   }
 
   static byte[] header(long segment) {
+    return header(segment, VERSION);
+  }
+
+  /** A header of an older version, for compatibility tests. */
+  static byte[] header(long segment, int version) {
     byte[] h = new byte[HEADER_SIZE];
     System.arraycopy(MAGIC, 0, h, 0, MAGIC.length);
-    Coding.putInt(h, 8, VERSION);
+    Coding.putInt(h, 8, version);
     Coding.putLong(h, 12, segment);
     Coding.putInt(h, 20, Checksums.maskedCrc32c(h, 0, 20));
     return h;
@@ -83,14 +100,17 @@ final class LogFormat {
       return new HeaderProblem(0, "bad magic: not a kiwi-db WAL segment", false);
     }
     int version = Coding.getInt(h, 8);
-    if (version != VERSION) {
+    if (Integer.compareUnsigned(version, VERSION) > 0
+        || Integer.compareUnsigned(version, MIN_VERSION) < 0) {
       return new HeaderProblem(
           8,
           "WAL format version "
               + Integer.toUnsignedString(version)
               + " is "
               + (Integer.compareUnsigned(version, VERSION) > 0 ? "too new" : "too old")
-              + ": this build reads version "
+              + ": this build reads versions "
+              + MIN_VERSION
+              + " to "
               + VERSION,
           true);
     }
@@ -112,4 +132,9 @@ final class LogFormat {
    * log that a newer build wrote would silently lose acknowledged data.
    */
   record HeaderProblem(long offset, String detail, boolean unsupportedVersion) {}
+
+  /** The version field of a header that {@link #checkHeader} accepted. */
+  static int version(byte[] h) {
+    return Coding.getInt(h, 8);
+  }
 }

@@ -63,7 +63,8 @@ final class SegmentReader {
     }
     long blockStart = 0;
     int blockLen = load(blockStart);
-    LogFormat.HeaderProblem hp = LogFormat.checkHeader(Arrays.copyOf(block, HEADER_SIZE), segment);
+    byte[] header = Arrays.copyOf(block, HEADER_SIZE);
+    LogFormat.HeaderProblem hp = LogFormat.checkHeader(header, segment);
     if (hp != null) {
       return new End(
           hp.unsupportedVersion() ? EndKind.UNSUPPORTED_VERSION : EndKind.CORRUPT,
@@ -71,6 +72,7 @@ final class SegmentReader {
           hp.offset(),
           hp.detail());
     }
+    boolean skipRecords = LogFormat.version(header) >= LogFormat.SKIP_RECORDS_SINCE;
     long validEnd = HEADER_SIZE;
     long recordStart = -1; // >= 0 while a FIRST chunk awaits its LAST
     long[] seqOut = new long[1];
@@ -141,7 +143,7 @@ final class SegmentReader {
       if (type == LogFormat.FULL || type == LogFormat.LAST) {
         WalBatch batch;
         try {
-          batch = WalBatch.decode(record, recordLen, seqOut);
+          batch = WalBatch.decode(record, recordLen, seqOut, skipRecords);
         } catch (IllegalArgumentException e) {
           return corrupt(validEnd, recordStart, "undecodable record: " + e.getMessage());
         }

@@ -20,33 +20,40 @@ import org.slf4j.LoggerFactory;
  * SegmentSet}. A group's batches are framed into one direct buffer (each value copied once, from
  * the writer's array into it) and written with one {@code write}.
  *
- * <p>Thread safety: see {@link WriteAheadLog}. {@code lock} is held by the one writing thread for
- * each call; it exists to make a second writer wait rather than corrupt the framing, and to order
- * {@link #close} after a call in flight.
+ * <p>Thread safety: see {@link WriteAheadLog}. Two locks. {@code appendLock} serialises the calls
+ * that frame and write ({@link #append}, {@link #roll}, {@link #close}); the commit leader holds
+ * it, so it is never contended in practice. {@code syncLock} serialises the forces: {@link
+ * #syncThrough} takes only it, so writers waiting for durability never hold up the next group's
+ * append, and one force covers every group appended before it started. Lock order: {@code
+ * appendLock} before {@code syncLock} ({@link #roll} and {@link #close} take both, so the segment
+ * being forced never changes or closes under a sync).
  */
 final class SegmentedLog implements WriteAheadLog {
   private static final Logger log = LoggerFactory.getLogger(SegmentedLog.class);
 
   private final SegmentSet segments;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock appendLock = new ReentrantLock();
+  private final ReentrantLock syncLock = new ReentrantLock();
 
-  @GuardedBy("lock")
-  private WritableFile current;
+  // Replaced only under both locks, so either lock alone is enough to use it.
+  private volatile WritableFile current;
 
-  @GuardedBy("lock")
+  @GuardedBy("appendLock")
   private RecordFramer framer;
 
-  private volatile long lastSeq; // written under lock
-  private volatile boolean closed; // written under lock
-  private volatile RuntimeException failure; // the first failure; written under lock
-  private volatile long groups; // written under lock
-  private volatile long batches; // written under lock
-  private volatile long bytes; // written under lock
-  private volatile long syncs; // written under lock
+  private volatile long lastSeq; // written under appendLock, after the bytes are in the file
+  private volatile long durableSeq; // written under syncLock: everything through it is forced
+  private volatile boolean closed; // written under both locks
+  private volatile RuntimeException failure; // the first failure; see poison
+  private volatile long groups; // written under appendLock
+  private volatile long batches; // written under appendLock
+  private volatile long bytes; // written under appendLock
+  private volatile long syncs; // written under syncLock
 
   private SegmentedLog(SegmentSet segments, long lastSeq) {
     this.segments = segments;
     this.lastSeq = lastSeq;
+    this.durableSeq = lastSeq; // replayed records are on disk; later ones start a new segment
   }
 
   static SegmentedLog open(
@@ -62,12 +69,12 @@ final class SegmentedLog implements WriteAheadLog {
     try {
       SegmentSet set = SegmentSet.recover(fs, walDir, recovered);
       SegmentedLog wal = new SegmentedLog(set, lastSequence);
-      wal.lock.lock();
+      wal.appendLock.lock();
       try {
         wal.current = set.create();
         wal.framer = new RecordFramer(LogFormat.HEADER_SIZE);
       } finally {
-        wal.lock.unlock();
+        wal.appendLock.unlock();
       }
       return wal;
     } catch (IOException e) {
@@ -75,11 +82,11 @@ final class SegmentedLog implements WriteAheadLog {
     }
   }
 
-  // The counters are written only under lock; volatile is for readers of the stats.
+  // The counters are written only under appendLock; volatile is for readers of the stats.
   @SuppressWarnings("NonAtomicVolatileUpdate")
   @Override
   public void append(long firstSeq, List<WalBatch> group) {
-    lock.lock();
+    appendLock.lock();
     try {
       checkUsable("append");
       if (firstSeq <= lastSeq) {
@@ -87,19 +94,28 @@ final class SegmentedLog implements WriteAheadLog {
             "sequence " + firstSeq + " does not follow the last logged " + lastSeq);
       }
       framer.reset();
+      if (firstSeq > lastSeq + 1) {
+        // Sequence numbers the engine gave to writes without the log (disableWal): record the gap,
+        // or replay would take it for a lost record.
+        framer.add(lastSeq + 1, WalBatch.skip(firstSeq - lastSeq - 1));
+      }
       long seq = firstSeq;
       long entries = 0;
       for (WalBatch b : group) {
+        if (b.isSkip()) {
+          throw new IllegalArgumentException("skip records are written by the log itself");
+        }
         framer.add(seq, b);
         seq += b.count();
         entries += b.count();
       }
       ByteBuffer buf = framer.bytes();
       int length = buf.remaining();
+      WritableFile file = current;
       try {
-        current.append(buf);
+        file.append(buf);
       } catch (IOException e) {
-        throw poison(new KiwiIOException("write " + current.path(), e));
+        throw poison(new KiwiIOException("write " + file.path(), e));
       }
       lastSeq = seq - 1;
       segments.recordAppended(entries, lastSeq);
@@ -107,38 +123,68 @@ final class SegmentedLog implements WriteAheadLog {
       batches += group.size();
       bytes += length;
     } finally {
-      lock.unlock();
+      appendLock.unlock();
     }
   }
 
-  @SuppressWarnings("NonAtomicVolatileUpdate") // written only under lock
   @Override
   public void sync() {
-    lock.lock();
+    checkUsable("sync"); // an explicit sync after close is a caller's bug, even with nothing new
+    syncThrough(lastSeq);
+  }
+
+  @SuppressWarnings("NonAtomicVolatileUpdate") // written only under syncLock
+  @Override
+  public void syncThrough(long sequence) {
+    if (sequence <= durableSeq) {
+      return; // a force that started after this sequence was appended has finished
+    }
+    syncLock.lock();
     try {
+      if (sequence <= durableSeq) {
+        return;
+      }
       checkUsable("sync");
+      // Read before the force: every record through target is in the file already.
+      long target = lastSeq;
+      if (sequence > target) {
+        throw new IllegalArgumentException(
+            "sequence " + sequence + " is not in the log (last appended: " + target + ")");
+      }
+      WritableFile file = current;
       try {
-        current.sync();
+        file.sync();
       } catch (IOException e) {
-        throw poison(new KiwiIOException("sync " + current.path(), e));
+        throw poison(new KiwiIOException("sync " + file.path(), e));
       }
       syncs++;
+      durableSeq = target;
     } finally {
-      lock.unlock();
+      syncLock.unlock();
     }
   }
 
   @Override
+  public long durableSequence() {
+    return durableSeq;
+  }
+
+  @SuppressWarnings("NonAtomicVolatileUpdate") // syncs: written under syncLock, held here
+  @Override
   public long roll() {
-    lock.lock();
+    appendLock.lock();
+    syncLock.lock();
     try {
       checkUsable("roll");
-      String op = "sync " + current.path();
+      WritableFile old = current;
+      String op = "sync " + old.path();
       try {
-        current.sync();
-        op = "close " + current.path();
-        current.close();
-        op = "create the segment after " + current.path();
+        old.sync();
+        syncs++;
+        durableSeq = lastSeq;
+        op = "close " + old.path();
+        old.close();
+        op = "create the segment after " + old.path();
         current = segments.create();
         framer = new RecordFramer(LogFormat.HEADER_SIZE);
       } catch (IOException e) {
@@ -146,7 +192,8 @@ final class SegmentedLog implements WriteAheadLog {
       }
       return segments.currentNumber();
     } finally {
-      lock.unlock();
+      syncLock.unlock();
+      appendLock.unlock();
     }
   }
 
@@ -155,7 +202,8 @@ final class SegmentedLog implements WriteAheadLog {
     return segments.deleteThrough(flushedSequence);
   }
 
-  private KiwiIOException poison(KiwiIOException cause) {
+  /** Records the first failure; both the append and the sync side may fail, hence synchronized. */
+  private synchronized KiwiIOException poison(KiwiIOException cause) {
     if (failure == null) {
       failure = cause;
       log.atError()
@@ -228,33 +276,37 @@ final class SegmentedLog implements WriteAheadLog {
 
   @Override
   public void close() {
-    lock.lock();
+    appendLock.lock();
+    syncLock.lock();
     try {
       if (closed) {
         return;
       }
       closed = true;
       segments.close();
+      WritableFile file = current;
       KiwiIOException err = null;
       if (failure == null) {
         try {
-          current.sync();
+          file.sync();
+          durableSeq = lastSeq; // a writer still on its way to syncThrough returns at once
         } catch (IOException e) {
-          err = poison(new KiwiIOException("sync " + current.path(), e));
+          err = poison(new KiwiIOException("sync " + file.path(), e));
         }
       }
       try {
-        current.close();
+        file.close();
       } catch (IOException e) {
         if (err == null) {
-          err = new KiwiIOException("close " + current.path(), e);
+          err = new KiwiIOException("close " + file.path(), e);
         }
       }
       if (err != null) {
         throw err;
       }
     } finally {
-      lock.unlock();
+      syncLock.unlock();
+      appendLock.unlock();
     }
   }
 

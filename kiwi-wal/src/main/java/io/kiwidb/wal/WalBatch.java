@@ -29,11 +29,46 @@ public final class WalBatch {
   private final long timestampMs;
   private final List<WriteBatch.Operation> operations;
   private final int encodedSize;
+  private final long skipped; // > 0 for a skip record, which has no operations
 
   private WalBatch(long timestampMs, List<WriteBatch.Operation> operations, int encodedSize) {
+    this(timestampMs, operations, encodedSize, 0);
+  }
+
+  private WalBatch(
+      long timestampMs, List<WriteBatch.Operation> operations, int encodedSize, long skipped) {
     this.timestampMs = timestampMs;
     this.operations = operations;
     this.encodedSize = encodedSize;
+    this.skipped = skipped;
+  }
+
+  /**
+   * A skip record (format version 2): {@code count} sequence numbers that were assigned to writes
+   * the log did not record ({@code WriteOptions.disableWal}). It keeps the log's sequence numbers
+   * contiguous, so replay can still tell a lost record from a deliberate gap. The log writes it
+   * itself when an append leaves a gap.
+   */
+  static WalBatch skip(long count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("a skip record covers at least 1 sequence number");
+    }
+    return new WalBatch(0, List.of(), FIXED_HEADER, count);
+  }
+
+  /** Whether this is a skip record: no operations, {@link #skipped} sequence numbers. */
+  public boolean isSkip() {
+    return skipped > 0;
+  }
+
+  /** How many sequence numbers a skip record covers; 0 for a batch of operations. */
+  public long skipped() {
+    return skipped;
+  }
+
+  /** How many sequence numbers the record consumes: its operations, or what it skips. */
+  long sequenceCount() {
+    return isSkip() ? skipped : operations.size();
   }
 
   /**
@@ -89,10 +124,11 @@ public final class WalBatch {
   /**
    * Decodes a record payload, checking every length against the payload's end.
    *
+   * @param skipRecords whether the segment's format version has skip records
    * @return the first sequence number in {@code firstSeqOut[0]} and the batch
    * @throws IllegalArgumentException describing what is malformed
    */
-  static WalBatch decode(byte[] b, int len, long[] firstSeqOut) {
+  static WalBatch decode(byte[] b, int len, long[] firstSeqOut, boolean skipRecords) {
     if (len < FIXED_HEADER) {
       throw new IllegalArgumentException(
           "record payload of "
@@ -106,6 +142,19 @@ public final class WalBatch {
     long ts = Coding.getLong(b, 12);
     if (firstSeq < 1) {
       throw new IllegalArgumentException("first sequence number " + firstSeq + " is not positive");
+    }
+    if (count == 0 && skipRecords) {
+      long skipped = ts;
+      if (len != FIXED_HEADER) {
+        throw new IllegalArgumentException(
+            "skip record of " + len + " bytes, expected exactly " + FIXED_HEADER);
+      }
+      if (skipped < 1 || firstSeq + skipped - 1 < firstSeq) {
+        throw new IllegalArgumentException(
+            "skip record of " + Long.toUnsignedString(skipped) + " sequence numbers is impossible");
+      }
+      firstSeqOut[0] = firstSeq;
+      return skip(skipped);
     }
     if (count < 1 || count > len) {
       throw new IllegalArgumentException("operation count " + count + " is impossible");
@@ -178,7 +227,7 @@ public final class WalBatch {
     byte[] scratch = out.scratch();
     Coding.putLong(scratch, 0, firstSeq);
     Coding.putInt(scratch, 8, operations.size());
-    Coding.putLong(scratch, 12, timestampMs);
+    Coding.putLong(scratch, 12, isSkip() ? skipped : timestampMs);
     out.put(scratch, 0, FIXED_HEADER);
     for (WriteBatch.Operation op : operations) {
       scratch[0] = (byte) (op.isDelete() ? EntryKind.DELETE.code() : EntryKind.PUT.code());
@@ -195,6 +244,9 @@ public final class WalBatch {
 
   @Override
   public String toString() {
+    if (isSkip()) {
+      return "WalBatch[skip " + skipped + " sequence numbers]";
+    }
     return "WalBatch[" + count() + " ops, " + encodedSize + " bytes, ts=" + timestampMs + "]";
   }
 }

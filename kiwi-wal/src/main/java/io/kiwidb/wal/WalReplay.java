@@ -225,13 +225,17 @@ public final class WalReplay {
                             + coveredThrough
                             + "): records before this segment are missing";
                       }
-                      visitor.record(firstSeq, batch);
+                      // A skip record only accounts for sequence numbers the log did not record
+                      // (writes with disableWal); the visitor never sees it.
+                      if (!batch.isSkip()) {
+                        visitor.record(firstSeq, batch);
+                      }
                       if (stats[0] == 0) {
                         stats[2] = firstSeq;
                       }
                       stats[0]++;
                       stats[1] += batch.count();
-                      stats[3] = firstSeq + batch.count() - 1;
+                      stats[3] = firstSeq + batch.sequenceCount() - 1;
                       return null;
                     });
       } catch (IOException e) {

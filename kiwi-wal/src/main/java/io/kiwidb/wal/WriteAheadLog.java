@@ -30,9 +30,15 @@ import java.util.List;
  * tail before it creates a new segment, {@link #roll} syncs the old segment before it creates the
  * next, {@link #deleteSegmentsThrough} deletes oldest first, syncing the directory after each).
  *
- * <p>Thread safety: {@link #append}, {@link #sync}, {@link #roll} and {@link #close} are for one
- * thread at a time (they serialise on an internal lock, which the commit leader never contends
- * for); {@link #deleteSegmentsThrough} and the counters may be called from any thread.
+ * <p>Sequence numbers: {@link #append} takes a group's first sequence number; one above the last
+ * logged. A larger one leaves a gap (sequence numbers the engine gave to writes with {@code
+ * disableWal}): the log records it as a skip record (format version 2), so the numbers in the log
+ * stay contiguous and replay still catches a lost record.
+ *
+ * <p>Thread safety: safe from any thread. {@link #append}, {@link #roll} and {@link #close}
+ * serialise on an internal lock (the commit leader's: never contended in practice); {@link
+ * #syncThrough} and {@link #sync} serialise on a second one and run concurrently with {@link
+ * #append}; {@link #deleteSegmentsThrough} and the counters may be called from any thread.
  */
 public interface WriteAheadLog extends Closeable {
   /**
@@ -78,6 +84,24 @@ public interface WriteAheadLog extends Closeable {
    * @throws KiwiIOException if the sync fails (the log is then failed)
    */
   void sync();
+
+  /**
+   * Returns once every record through {@code sequence} (and so every earlier one) is durable. If a
+   * force that started after that record was appended has finished, this returns at once; otherwise
+   * it forces the current segment, covering everything appended until the force starts. So
+   * concurrent callers share forces: this is where synced writers of different commit groups share
+   * one {@code fdatasync}. Unlike the other writing calls, it may run concurrently with {@link
+   * #append}, and never waits for one.
+   *
+   * @throws IllegalArgumentException if {@code sequence} was not appended
+   * @throws KiwiIOException if the sync fails (the log is then failed)
+   * @throws BackgroundErrorException if the log failed earlier
+   * @throws EngineClosedException if the log was closed without making {@code sequence} durable
+   */
+  void syncThrough(long sequence);
+
+  /** The last sequence number known durable: everything through it has been forced. */
+  long durableSequence();
 
   /**
    * Syncs and closes the current segment and starts the next one; later appends go there. The

@@ -25,11 +25,11 @@ class LogFormatTest {
   }
 
   private static final String EXPECTED =
-      // segment header: magic "KIWI-WAL", version 1, segment 1, masked CRC32C of those 20 bytes
+      // segment header: magic "KIWI-WAL", version 2, segment 1, masked CRC32C of those 20 bytes
       "4b4957492d57414c"
-          + "01000000"
+          + "02000000"
           + "0100000000000000"
-          + "44d03557"
+          + "202d95ee"
           // chunk header: masked CRC32C of length+type+payload, length 31, type FULL
           + "07242314"
           + "1f00"

@@ -201,12 +201,12 @@ class WriteAheadLogTest {
     }
     Path seg = DIR.resolve("000001.log");
     byte[] b = fs.contents(seg);
-    Coding.putInt(b, 8, 2);
+    Coding.putInt(b, 8, 3);
     fs.overwrite(seg, b);
     for (RecoveryMode mode : RecoveryMode.values()) {
       CorruptionException e =
           assertThrows(CorruptionException.class, () -> WalTesting.replayAll(fs, mode));
-      assertTrue(e.getMessage().contains("version 2 is too new"), e.getMessage());
+      assertTrue(e.getMessage().contains("version 3 is too new"), e.getMessage());
       assertEquals(seg.toString(), e.file());
       assertEquals(8, e.offset());
     }

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 /**
  * A file being written front to back. See {@link FileSystem} for the durability model.
  *
- * <p>Thread safety: one writer at a time; the caller serialises appends, syncs and close.
+ * <p>Thread safety: one writer at a time for appends and close; {@link #sync()} may also be called
+ * from other threads, concurrently with an append (a log's writer appends the next group while
+ * another thread syncs the previous one), and makes durable at least every byte appended before it
+ * was called.
  */
 public interface WritableFile extends Closeable {
   /** The file's path. */
