@@ -60,6 +60,7 @@ public final class InMemoryFileSystem implements FileSystem {
 
   private final Set<Path> directories = new HashSet<>();
   private final Set<Path> locks = new HashSet<>();
+  private final Map<Path, Integer> sharedLocks = new HashMap<>();
   private long generation;
   private long crashes;
 
@@ -85,6 +86,7 @@ public final class InMemoryFileSystem implements FileSystem {
       inode.length = inode.syncedLength;
     }
     locks.clear();
+    sharedLocks.clear();
   }
 
   /** How many times {@link #crash()} was called. */
@@ -249,6 +251,9 @@ public final class InMemoryFileSystem implements FileSystem {
       requireParent(p);
       liveFiles.put(p, new Inode());
     }
+    if (sharedLocks.containsKey(p)) {
+      throw new IOException(file + " is locked (shared) by a read-only engine");
+    }
     if (!locks.add(p)) {
       throw new IOException(file + " is locked by another engine");
     }
@@ -271,6 +276,54 @@ public final class InMemoryFileSystem implements FileSystem {
         }
       }
     };
+  }
+
+  /** A shared lock; unlike {@link #lock}, never creates the file. */
+  @Override
+  public synchronized FileLock lockShared(Path file) throws IOException {
+    Path p = norm(file);
+    if (liveFiles.get(p) == null) {
+      throw new NoSuchFileException(file.toString());
+    }
+    if (locks.contains(p)) {
+      throw new IOException(file + " is locked by a writing engine");
+    }
+    sharedLocks.merge(p, 1, Integer::sum);
+    long gen = generation;
+    return new FileLock() {
+      private boolean closed;
+
+      @Override
+      public Path path() {
+        return file;
+      }
+
+      @Override
+      public void close() {
+        synchronized (InMemoryFileSystem.this) {
+          if (!closed && gen == generation) {
+            sharedLocks.computeIfPresent(p, (k, n) -> n == 1 ? null : n - 1);
+          }
+          closed = true;
+        }
+      }
+    };
+  }
+
+  /** A second name for the same inode: durable once its directory is synced, like a create. */
+  @Override
+  public synchronized void link(Path existing, Path link) throws IOException {
+    Path from = norm(existing);
+    Path to = norm(link);
+    Inode inode = liveFiles.get(from);
+    if (inode == null) {
+      throw new NoSuchFileException(existing.toString());
+    }
+    if (liveFiles.containsKey(to) || directories.contains(to)) {
+      throw new FileAlreadyExistsException(link.toString());
+    }
+    requireParent(to);
+    liveFiles.put(to, inode);
   }
 
   private final class MemWritableFile implements WritableFile {
