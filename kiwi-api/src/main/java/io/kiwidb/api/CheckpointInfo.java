@@ -40,7 +40,11 @@ public record CheckpointInfo(
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(elapsed, "elapsed");
     Objects.requireNonNull(linkFailure, "linkFailure");
-    if (sequence < 0 || tablesLinked < 0 || tablesCopied < 0 || walSegments < 0 || bytesCopied < 0) {
+    if (sequence < 0
+        || tablesLinked < 0
+        || tablesCopied < 0
+        || walSegments < 0
+        || bytesCopied < 0) {
       throw new IllegalArgumentException("negative checkpoint figures");
     }
   }

@@ -56,14 +56,14 @@ public final class KiwiDb {
    *
    * <p>Sharing: any number of read-only engines, in this process and others, may have a directory
    * open at once; a writing engine ({@link #open(Path)}) excludes them all, and they exclude it.
-   * They take a shared lock on the directory's {@code LOCK} file. Nothing is ever created: where the
-   * directory has no {@code LOCK} (a copy made without one), the open goes ahead unlocked.
+   * They take a shared lock on the directory's {@code LOCK} file. Nothing is ever created: where
+   * the directory has no {@code LOCK} (a copy made without one), the open goes ahead unlocked.
    *
    * <p>A directory this process may not write to is opened read-only with this method only; {@link
    * #open(Path)} fails on it with a message saying which permission is missing.
    *
-   * @throws KiwiException if the directory does not exist or holds no store, a writing engine has it
-   *     open, or a permission is missing (the message names the path and the permission)
+   * @throws KiwiException if the directory does not exist or holds no store, a writing engine has
+   *     it open, or a permission is missing (the message names the path and the permission)
    * @throws InvalidConfigException if the config file is malformed or holds a bad value
    * @throws CorruptionException if the store's files are damaged
    * @throws UnsupportedOperationException if the installed engine cannot open stores read-only

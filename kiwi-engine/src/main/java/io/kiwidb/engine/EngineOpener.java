@@ -26,8 +26,14 @@ final class EngineOpener {
   record Opened(EngineCore core, EngineEnvironment env) {}
 
   static Opened open(FileSystem fs, Path dataRoot, Path configPath, List<Module> overrides) {
+    return open(fs, dataRoot, configPath, overrides, false);
+  }
+
+  static Opened open(
+      FileSystem fs, Path dataRoot, Path configPath, List<Module> overrides, boolean readOnly) {
     EngineEnvironment env =
-        EngineEnvironment.open(fs, dataRoot, configPath, SpiCatalog.installed(), overrides);
+        EngineEnvironment.open(
+            fs, dataRoot, configPath, SpiCatalog.installed(), overrides, readOnly);
     try {
       EngineCore core = env.logging().call(() -> openCore(env));
       return new Opened(core, env);

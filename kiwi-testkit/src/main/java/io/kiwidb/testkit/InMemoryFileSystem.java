@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -164,10 +165,59 @@ public final class InMemoryFileSystem implements FileSystem {
   public synchronized void rename(Path source, Path target) throws IOException {
     Path s = norm(source);
     Path t = norm(target);
+    if (directories.contains(s)) {
+      renameDirectory(s, t);
+      return;
+    }
     Inode inode = file(source);
     requireParent(t);
     liveFiles.remove(s);
     liveFiles.put(t, inode);
+  }
+
+  /**
+   * Moves a directory and everything under it. The target may be an empty directory, never a file
+   * or a directory that holds anything. The moved entries keep their durability (a simplification:
+   * a real file system makes the move itself durable only once the parents are synced).
+   */
+  private void renameDirectory(Path s, Path t) throws IOException {
+    if (liveFiles.containsKey(t)) {
+      throw new FileAlreadyExistsException(t.toString(), null, "is a file");
+    }
+    if (directories.contains(t)) {
+      for (Path p : directories) {
+        if (t.equals(p.getParent())) {
+          throw new IOException(t + ": directory not empty");
+        }
+      }
+      for (Path p : liveFiles.keySet()) {
+        if (t.equals(p.getParent())) {
+          throw new IOException(t + ": directory not empty");
+        }
+      }
+    }
+    requireParent(t);
+    Set<Path> dirs = new HashSet<>();
+    for (Path d : directories) {
+      if (d.startsWith(s)) {
+        dirs.add(d);
+      }
+    }
+    directories.removeAll(dirs);
+    for (Path d : dirs) {
+      directories.add(t.resolve(s.relativize(d)));
+    }
+    for (Map<Path, Inode> files : List.of(liveFiles, durableFiles)) {
+      Map<Path, Inode> moved = new HashMap<>();
+      for (Iterator<Map.Entry<Path, Inode>> it = files.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<Path, Inode> e = it.next();
+        if (e.getKey().startsWith(s)) {
+          moved.put(t.resolve(s.relativize(e.getKey())), e.getValue());
+          it.remove();
+        }
+      }
+      files.putAll(moved);
+    }
   }
 
   @Override
