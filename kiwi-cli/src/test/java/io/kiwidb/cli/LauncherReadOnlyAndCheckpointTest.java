@@ -199,4 +199,16 @@ class LauncherReadOnlyAndCheckpointTest {
     assertEquals(2, noTo.code(), noTo::toString);
     assertTrue(noTo.err().contains("--to"), noTo::toString);
   }
+
+  /** Issue 23: a failed open (bad config) left LOCK, logs/, sst/ and wal/ behind. */
+  @Test
+  void aFailedOpenLeavesTheDirectoryAsItFoundIt() throws IOException {
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("config.json"), "{\"block_size\": -1}\n");
+    Map<String, String> before = tree(data);
+    CliRun put = kiwi.run("put", "--data", data.toString(), "k", "v");
+    assertEquals(3, put.code(), put::toString);
+    assertTrue(put.err().contains("block_size"), put::toString);
+    assertEquals(before, tree(data), "only config.json, unchanged");
+  }
 }
