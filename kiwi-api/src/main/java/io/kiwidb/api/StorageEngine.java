@@ -145,6 +145,48 @@ public interface StorageEngine extends AutoCloseable {
   /** Opens an iterator over the live keys selected by {@code options}. Close it when done. */
   KiwiIterator iterator(ScanOptions options);
 
+  /**
+   * Makes a checkpoint: a consistent copy of the store in {@code target} that opens as a store of
+   * its own (read-write or read-only), taken while writes go on.
+   *
+   * <p>Consistency: the checkpoint is taken at one sequence number ({@link
+   * CheckpointInfo#sequence()}): it holds every write at or below it, and none above it. So it
+   * holds every write acknowledged before this call, and none that starts after it returns; a
+   * concurrent write is in it whole or not at all. Writers wait only for the moment the sequence
+   * number is fixed (one log segment switch), never for the copying.
+   *
+   * <p>What it holds: the table files of that moment, hard-linked where the file system allows
+   * (they are never written again, so the store and the checkpoint share their blocks) and copied
+   * where it does not (another file system; {@link CheckpointInfo#linkFailure()} says why); copies
+   * of the write-ahead log segments that hold the rest; a new manifest and {@code CURRENT}
+   * describing those tables; the config ({@code config.json}); an empty {@code LOCK}. No logs.
+   *
+   * <p>Atomicity: the checkpoint is built in {@code <target>.checkpoint-tmp}, every file and
+   * directory synced, then renamed to {@code target} and the parent directory synced. A crash or
+   * kill leaves either no {@code target} (and a staging directory, removed by the next checkpoint
+   * to the same target) or a complete one; it never changes the store's own files.
+   *
+   * <p>Also works on a read-only engine (the checkpoint then holds the store as it was opened).
+   *
+   * @param target a directory that does not exist or is empty, outside the data directory; missing
+   *     parents are created
+   * @return what was made
+   * @throws IllegalArgumentException if {@code target} exists and is not an empty directory, is the
+   *     data directory or inside it, or its staging directory is in the way
+   * @throws BackgroundErrorException if a background failure stopped writes
+   * @throws KiwiIOException if a file cannot be linked, copied, written or synced (the partial
+   *     checkpoint is removed)
+   */
+  CheckpointInfo checkpoint(Path target);
+
+  /**
+   * Whether this engine was opened read-only ({@link KiwiDb#openReadOnly(Path)}): then every write
+   * call throws {@link ReadOnlyEngineException}.
+   */
+  default boolean isReadOnly() {
+    return false;
+  }
+
   /** The asynchronous view of this engine; it shares the engine's state and lifetime. */
   AsyncStorageEngine async();
 

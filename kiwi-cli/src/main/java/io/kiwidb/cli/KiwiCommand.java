@@ -4,6 +4,7 @@ import io.kiwidb.api.CorruptionException;
 import io.kiwidb.api.InvalidConfigException;
 import io.kiwidb.api.KiwiException;
 import io.kiwidb.api.KiwiIOException;
+import io.kiwidb.api.ReadOnlyEngineException;
 import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.spi.CompactionStrategy;
 import io.kiwidb.api.spi.Compressor;
@@ -64,6 +65,14 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
       description = "The data directory (default: ${DEFAULT-VALUE}).")
   Path data;
 
+  @Option(
+      names = "--read-only",
+      scope = ScopeType.INHERIT,
+      description =
+          "Open the store read-only: a shared lock, nothing written, writes refused. Commands"
+              + " that only read do this by themselves when the data directory is not writable.")
+  boolean readOnly;
+
   private final EngineOpener opener;
   private final InputStream stdin;
   private final boolean terminal;
@@ -97,6 +106,16 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
     Runtime.getRuntime().addShutdownHook(closer);
     try {
       return action.run(engine);
+    } catch (ReadOnlyEngineException e) {
+      throw new ExitCodes.DataDirectoryException(
+          e.call()
+              + " failed: data directory "
+              + data
+              + " is open read-only ("
+              + (readOnly ? "--read-only" : "it is not writable by this user")
+              + "); "
+              + (readOnly ? "run without --read-only to write" : "fix its permissions to write"),
+          e);
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(closer);
@@ -114,7 +133,7 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
   StorageEngine open(Access access) {
     checkDataDirectory(access);
     try {
-      return opener.open(data);
+      return opensReadOnly(access) ? opener.openReadOnly(data) : opener.open(data);
     } catch (InvalidConfigException e) {
       // A bad value read from config.json: say which file, since the user did not type the value.
       String message = String.valueOf(e.getMessage());
@@ -138,6 +157,15 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
       throw new ExitCodes.DataDirectoryException(
           named ? message : "cannot open data directory " + data + ": " + message, e);
     }
+  }
+
+  /**
+   * Read-only when asked ({@code --read-only}), or for a command that only reads when this user may
+   * not write the data directory (a read-only copy, another user's store, a read-only mount).
+   */
+  private boolean opensReadOnly(Access access) {
+    return readOnly
+        || (access == Access.READ && Files.isDirectory(data) && !Files.isWritable(data));
   }
 
   private void checkDataDirectory(Access access) {

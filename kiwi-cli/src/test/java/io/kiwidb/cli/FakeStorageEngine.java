@@ -355,6 +355,11 @@ final class FakeStorageEngine implements StorageEngine {
   }
 
   @Override
+  public io.kiwidb.api.CheckpointInfo checkpoint(Path target) {
+    throw new UnsupportedOperationException("the fake engine makes no checkpoints");
+  }
+
+  @Override
   public KiwiIterator iterator(ScanOptions options) {
     check("iterator");
     List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>();

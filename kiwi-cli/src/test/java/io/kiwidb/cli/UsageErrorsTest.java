@@ -33,7 +33,9 @@ class UsageErrorsTest {
     CliRun run = kiwi();
     assertEquals(ExitCodes.USAGE, run.code(), run::toString);
     assertEquals("", run.out(), "nothing on stdout: a script reading it gets no usage text");
-    assertTrue(run.err().startsWith("Usage: kiwi [-hV] [--data=<dir>] [COMMAND]"), run::toString);
+    assertTrue(
+        run.err().startsWith("Usage: kiwi [-hV] [--read-only] [--data=<dir>] [COMMAND]"),
+        run::toString);
     assertTrue(run.err().contains("Exit codes:"), run::toString);
     CliRun dataOnly = kiwi("--data", dir.toString());
     assertEquals(ExitCodes.USAGE, dataOnly.code(), dataOnly::toString);
@@ -83,7 +85,7 @@ class UsageErrorsTest {
     CliRun run = kiwi("get", "--data", dir.toString(), "k", "extra");
     assertEquals(ExitCodes.USAGE, run.code(), run::toString);
     assertEquals(
-        "kiwi: unexpected argument 'extra' for get (usage: get [--data <dir>] <key>)\n"
+        "kiwi: unexpected argument 'extra' for get (usage: get [--data <dir>] [--read-only] <key>)\n"
             + "Try 'kiwi get --help'.\n",
         run.err());
   }

@@ -5,8 +5,12 @@ import io.kiwidb.api.KiwiIOException;
 import io.kiwidb.api.spi.FileLock;
 import io.kiwidb.api.spi.FileSystem;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An engine's data directory, opened and locked: {@code <data_root>} with its {@code wal/}, {@code
@@ -24,13 +28,15 @@ final class DataDirectory implements AutoCloseable {
 
   private final FileSystem fs;
   private final Path root;
-  private final FileLock lock;
+  private final FileLock lock; // null for a read-only open of a directory without LOCK
+  private final boolean readOnly;
   private boolean closed;
 
-  private DataDirectory(FileSystem fs, Path root, FileLock lock) {
+  private DataDirectory(FileSystem fs, Path root, FileLock lock, boolean readOnly) {
     this.fs = fs;
     this.root = root;
     this.lock = lock;
+    this.readOnly = readOnly;
   }
 
   /**
@@ -43,14 +49,22 @@ final class DataDirectory implements AutoCloseable {
     Objects.requireNonNull(fs, "fs");
     Objects.requireNonNull(root, "root");
     Path dir = root.toAbsolutePath().normalize();
+    if (fs.exists(dir)) {
+      checkWritable(fs, dir);
+    }
     try {
       fs.createDirectories(dir);
     } catch (IOException e) {
-      throw new KiwiIOException("create data directory " + dir, e);
+      throw accessOrIo(fs, dir, "create data directory " + dir, e);
     }
     FileLock lock;
     try {
       lock = fs.lock(dir.resolve(LOCK));
+    } catch (AccessDeniedException e) {
+      throw notWritable(fs, dir, e);
+    } catch (FileSystemException e) {
+      // Locked files fail with a plain IOException; a FileSystemException names an OS error.
+      throw accessOrIo(fs, dir, "open " + dir.resolve(LOCK), e);
     } catch (IOException e) {
       throw new KiwiException(
           "data directory "
@@ -60,7 +74,7 @@ final class DataDirectory implements AutoCloseable {
               + "; only one engine may open a data directory at a time",
           e);
     }
-    DataDirectory d = new DataDirectory(fs, dir, lock);
+    DataDirectory d = new DataDirectory(fs, dir, lock, false);
     try {
       for (Path sub : new Path[] {d.walDir(), d.sstDir(), d.logsDir()}) {
         fs.createDirectories(sub);
@@ -72,6 +86,109 @@ final class DataDirectory implements AutoCloseable {
       throw new KiwiIOException("create subdirectories of " + dir, e);
     }
     return d;
+  }
+
+  /**
+   * Opens an existing store's directory for reading only: nothing is created; {@code LOCK}, when
+   * present, is locked shared (read-only engines share it, a writing engine excludes them); a
+   * directory without {@code LOCK} is opened unlocked.
+   *
+   * @throws KiwiException if the directory does not exist, holds no store ({@code CURRENT}), a
+   *     writing engine holds it, or it cannot be read (the message names the missing permission)
+   */
+  public static DataDirectory openReadOnly(FileSystem fs, Path root) {
+    Objects.requireNonNull(fs, "fs");
+    Objects.requireNonNull(root, "root");
+    Path dir = root.toAbsolutePath().normalize();
+    if (!fs.exists(dir)) {
+      throw new KiwiException(
+          "cannot open " + dir + " read-only: the data directory does not exist");
+    }
+    Optional<String> unreadable = fs.accessProblem(dir, AccessMode.READ, AccessMode.EXECUTE);
+    if (unreadable.isPresent()) {
+      throw new KiwiException("cannot open " + dir + " read-only: " + unreadable.get());
+    }
+    if (!fs.exists(dir.resolve("CURRENT"))) {
+      throw new KiwiException(
+          "cannot open "
+              + dir
+              + " read-only: it holds no kiwi-db store (no CURRENT file); a read-only open never"
+              + " creates one");
+    }
+    Path lockFile = dir.resolve(LOCK);
+    FileLock lock = null;
+    if (fs.exists(lockFile)) {
+      try {
+        lock = fs.lockShared(lockFile);
+      } catch (FileSystemException e) {
+        Optional<String> problem = fs.accessProblem(lockFile, AccessMode.READ);
+        throw new KiwiException(
+            "cannot open "
+                + dir
+                + " read-only: cannot read "
+                + lockFile
+                + ": "
+                + problem.orElse(String.valueOf(e.getMessage())),
+            e);
+      } catch (IOException e) {
+        throw new KiwiException(
+            "data directory "
+                + dir
+                + " is in use by a writing kiwi-db engine (in this process or another one): "
+                + e.getMessage()
+                + "; a read-only open needs the writer closed first",
+            e);
+      }
+    }
+    return new DataDirectory(fs, dir, lock, true);
+  }
+
+  /**
+   * Fails with a permission diagnosis when this process may not create files in {@code dir} or in
+   * the subdirectories that exist, instead of letting the lock or a later write report it as
+   * something else.
+   */
+  private static void checkWritable(FileSystem fs, Path dir) {
+    for (Path p : new Path[] {dir, dir.resolve("wal"), dir.resolve("sst"), dir.resolve("logs")}) {
+      if (!p.equals(dir) && !fs.exists(p)) {
+        continue;
+      }
+      Optional<String> problem =
+          fs.accessProblem(p, AccessMode.READ, AccessMode.WRITE, AccessMode.EXECUTE);
+      if (problem.isPresent()) {
+        throw notWritable(dir, problem.get(), null);
+      }
+    }
+  }
+
+  private static KiwiException notWritable(FileSystem fs, Path dir, IOException cause) {
+    String problem =
+        fs.accessProblem(dir, AccessMode.WRITE).orElse("permission denied: " + cause.getMessage());
+    return notWritable(dir, problem, cause);
+  }
+
+  private static KiwiException notWritable(Path dir, String problem, IOException cause) {
+    return new KiwiException(
+        "data directory "
+            + dir
+            + " is not writable ("
+            + problem
+            + "); open it read-only (KiwiDb.openReadOnly, or kiwi --read-only) or fix the"
+            + " permissions",
+        cause);
+  }
+
+  private static KiwiException accessOrIo(FileSystem fs, Path dir, String what, IOException e) {
+    if (e instanceof AccessDeniedException
+        || String.valueOf(e.getMessage()).contains("Read-only file system")) {
+      return notWritable(fs, dir, e);
+    }
+    return new KiwiIOException(what, e);
+  }
+
+  /** Whether this directory was opened with {@link #openReadOnly}. */
+  public boolean isReadOnly() {
+    return readOnly;
   }
 
   /** The file system everything under this directory is accessed through. */
@@ -121,7 +238,9 @@ final class DataDirectory implements AutoCloseable {
     }
     closed = true;
     try {
-      lock.close();
+      if (lock != null) {
+        lock.close();
+      }
     } catch (IOException e) {
       throw new KiwiIOException("release " + lockFile(), e);
     }

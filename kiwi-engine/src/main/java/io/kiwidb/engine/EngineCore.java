@@ -1,6 +1,7 @@
 package io.kiwidb.engine;
 
 import io.kiwidb.api.BackgroundErrorException;
+import io.kiwidb.api.CheckpointInfo;
 import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.EngineClosedException;
 import io.kiwidb.api.KiwiException;
@@ -40,6 +41,8 @@ final class EngineCore {
   private final BackgroundErrors errors;
   private final EngineLifecycle lifecycle;
   private final ExecutorService async;
+  private final WriteAccess access;
+  private final Checkpointer checkpointer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -50,6 +53,8 @@ final class EngineCore {
 
   @Inject
   EngineCore(
+      WriteAccess access,
+      Checkpointer checkpointer,
       DataDirectory dir,
       EngineLogging logging,
       ConfigStore config,
@@ -60,6 +65,8 @@ final class EngineCore {
       BackgroundErrors errors,
       EngineLifecycle lifecycle,
       ExecutorService async) {
+    this.access = access;
+    this.checkpointer = checkpointer;
     this.dir = dir;
     this.logging = logging;
     this.config = config;
@@ -86,7 +93,16 @@ final class EngineCore {
 
   void checkWritable(String call) {
     checkOpen(call);
+    access.check(call);
     errors.check(call);
+  }
+
+  boolean isReadOnly() {
+    return access.isReadOnly();
+  }
+
+  CheckpointInfo checkpoint(Path target) {
+    return checkpointer.checkpoint(target);
   }
 
   EngineClosedException closedError(String call) {
@@ -159,6 +175,7 @@ final class EngineCore {
   }
 
   ConfigChange updateConfig(String key, Object value) {
+    access.check("updateConfig");
     return config.update(key, value);
   }
 

@@ -72,17 +72,36 @@ final class EngineEnvironment implements AutoCloseable {
    */
   public static EngineEnvironment open(
       FileSystem fs, Path dataRoot, Path configPath, SpiCatalog catalog, List<Module> overrides) {
+    return open(fs, dataRoot, configPath, catalog, overrides, false);
+  }
+
+  /**
+   * Opens an engine's environment, read-write as {@link #open(FileSystem, Path, Path, SpiCatalog,
+   * List)} does, or read-only: then the directory is locked shared and nothing is created ({@link
+   * DataDirectory#openReadOnly}), the config file is only read ({@link ConfigStore#openReadOnly}),
+   * and there is no log file (the broadcast follows the config as usual).
+   */
+  public static EngineEnvironment open(
+      FileSystem fs,
+      Path dataRoot,
+      Path configPath,
+      SpiCatalog catalog,
+      List<Module> overrides,
+      boolean readOnly) {
     Objects.requireNonNull(catalog, "catalog");
     List<AutoCloseable> opened = new ArrayList<>();
     try {
-      DataDirectory dir = DataDirectory.open(fs, dataRoot);
+      DataDirectory dir =
+          readOnly ? DataDirectory.openReadOnly(fs, dataRoot) : DataDirectory.open(fs, dataRoot);
       opened.add(dir);
-      ConfigStore store = ConfigStore.open(fs, configPath != null ? configPath : dir.configFile());
+      Path configFile = configPath != null ? configPath : dir.configFile();
+      ConfigStore store =
+          readOnly ? ConfigStore.openReadOnly(fs, configFile) : ConfigStore.open(fs, configFile);
       EngineLogging logging =
           EngineLogging.start(
               dir.logsDir(),
               EngineLogging.newEngineId(dir.root()),
-              LoggingOptions.from(store.current(), fs == FileSystems.local()));
+              LoggingOptions.from(store.current(), !readOnly && fs == FileSystems.local()));
       opened.add(0, logging);
       Injector injector =
           logging.call(

@@ -38,9 +38,11 @@ final class EngineLifecycle {
   private final Storage storage;
   private final Sequencer sequencer;
   private final ExecutorService async;
+  private final WriteAccess access;
 
   @Inject
   EngineLifecycle(
+      WriteAccess access,
       DataDirectory dir,
       EngineConfig config,
       ConfigStore configStore,
@@ -53,6 +55,7 @@ final class EngineLifecycle {
       Storage storage,
       Sequencer sequencer,
       ExecutorService async) {
+    this.access = access;
     this.dir = dir;
     this.config = config;
     this.configStore = configStore;
@@ -73,11 +76,15 @@ final class EngineLifecycle {
    * recovery filled.
    */
   void start() {
-    configStore.addListener(liveConfig);
-    flushes.start(config.flushMaxWorkers(), daemon(logging, "flush"));
-    compactions.start(config.compactionMaxWorkers(), daemon(logging, "compaction"));
-    compactions.levelsChanged();
-    flushes.wake();
+    // Read-only: no flush or compaction workers, so nothing is ever written; memtables that
+    // recovery filled stay in memory.
+    if (!access.isReadOnly()) {
+      configStore.addListener(liveConfig);
+      flushes.start(config.flushMaxWorkers(), daemon(logging, "flush"));
+      compactions.start(config.compactionMaxWorkers(), daemon(logging, "compaction"));
+      compactions.levelsChanged();
+      flushes.wake();
+    }
     log.atInfo()
         .setMessage("Startup complete")
         .addKeyValue("data_root", dir.root())
@@ -85,6 +92,7 @@ final class EngineLifecycle {
         .addKeyValue("seq", sequencer.visible())
         .addKeyValue("l0_sstables", storage.tables().l0Count())
         .addKeyValue("log_port", logging.logPort())
+        .addKeyValue("read_only", access.isReadOnly())
         .log();
   }
 
@@ -103,8 +111,10 @@ final class EngineLifecycle {
     // freezes their memtable so the drain below writes it to a table.
     quietly("close the write path", () -> writes.close(storage.tables().lastSequence()));
     stall.close();
-    quietly("stop compactions", compactions::stop);
-    quietly("drain the flush pipeline", () -> flushes.stopAndDrain(drainTimeout));
+    if (!access.isReadOnly()) {
+      quietly("stop compactions", compactions::stop);
+      quietly("drain the flush pipeline", () -> flushes.stopAndDrain(drainTimeout));
+    }
     long unlogged = writes.lastUnloggedSequence();
     if (unlogged > storage.tables().lastSequence()) {
       log.atWarn()

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * components named in config; {@link EngineEnvironment}), then the storage ({@link StorageOpener}:
  * memtables, tables, recovery, WAL), then the engine built around it ({@link StorageModule}) and
  * started ({@link EngineLifecycle#start}). A failure at any step closes what was opened, in reverse
- * order, and rethrows: a failed open leaves no lock held, no file open, no thread running.
+ * order, and rethrows: a failed open leaves no lock held, no file open, no thread running, and
+ * (through {@link FailedOpenCleanup}) no file or directory it created in a directory that held no
+ * store.
  */
 final class EngineOpener {
   private static final Logger log = LoggerFactory.getLogger(EngineOpener.class);
@@ -26,14 +28,37 @@ final class EngineOpener {
   record Opened(EngineCore core, EngineEnvironment env) {}
 
   static Opened open(FileSystem fs, Path dataRoot, Path configPath, List<Module> overrides) {
-    EngineEnvironment env =
-        EngineEnvironment.open(fs, dataRoot, configPath, SpiCatalog.installed(), overrides);
+    return open(fs, dataRoot, configPath, overrides, false);
+  }
+
+  static Opened open(
+      FileSystem fs, Path dataRoot, Path configPath, List<Module> overrides, boolean readOnly) {
+    // A read-only open creates nothing, so it has nothing to undo.
+    FailedOpenCleanup cleanup =
+        readOnly ? null : FailedOpenCleanup.before(fs, dataRoot, configPath);
+    EngineEnvironment env;
+    try {
+      env =
+          EngineEnvironment.open(
+              fs, dataRoot, configPath, SpiCatalog.installed(), overrides, readOnly);
+    } catch (RuntimeException | Error e) {
+      if (cleanup != null) {
+        cleanup.undo(e);
+      }
+      throw e;
+    }
     try {
       EngineCore core = env.logging().call(() -> openCore(env));
       return new Opened(core, env);
     } catch (RuntimeException | Error e) {
       env.logging().run(() -> log.atError().setMessage("Startup failed").setCause(e).log());
-      env.close();
+      try {
+        env.close();
+      } finally {
+        if (cleanup != null) {
+          cleanup.undo(e);
+        }
+      }
       throw e;
     }
   }

@@ -70,6 +70,11 @@ final class EnvironmentModule extends AbstractModule {
   protected void configure() {
     binder().requireExplicitBindings();
     bind(DataDirectory.class).toInstance(dir);
+    bind(WriteAccess.class)
+        .toInstance(
+            dir.isReadOnly()
+                ? WriteAccess.readOnly(dir.root())
+                : WriteAccess.readWrite(dir.root()));
     bind(FileSystem.class).toInstance(dir.fileSystem());
     bind(ConfigStore.class).toInstance(config);
     bind(EngineLogging.class).toInstance(logging);

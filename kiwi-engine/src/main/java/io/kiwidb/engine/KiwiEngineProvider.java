@@ -13,4 +13,9 @@ public final class KiwiEngineProvider implements EngineProvider {
   public StorageEngine open(Path dataRoot, Path configPath) {
     return LsmEngine.open(dataRoot, configPath);
   }
+
+  @Override
+  public StorageEngine openReadOnly(Path dataRoot, Path configPath) {
+    return LsmEngine.builder(dataRoot).config(configPath).readOnly(true).open();
+  }
 }

@@ -2,6 +2,7 @@ package io.kiwidb.engine;
 
 import com.google.inject.Module;
 import io.kiwidb.api.AsyncStorageEngine;
+import io.kiwidb.api.CheckpointInfo;
 import io.kiwidb.api.CompactionActivity;
 import io.kiwidb.api.ConfigChange;
 import io.kiwidb.api.DiskListing;
@@ -113,6 +114,7 @@ public final class LsmEngine implements StorageEngine {
     private Path configPath;
     private FileSystem fs = FileSystems.local();
     private final List<Module> modules = new ArrayList<>();
+    private boolean readOnly;
 
     private Builder(Path dataRoot) {
       this.dataRoot = Objects.requireNonNull(dataRoot, "dataRoot");
@@ -127,6 +129,16 @@ public final class LsmEngine implements StorageEngine {
     /** The file system the store lives in (default: the local one). */
     public Builder fileSystem(FileSystem fileSystem) {
       this.fs = Objects.requireNonNull(fileSystem, "fileSystem");
+      return this;
+    }
+
+    /**
+     * Opens the existing store for reading only (see {@link io.kiwidb.api.KiwiDb#openReadOnly}):
+     * shared lock, nothing written, writes refused with {@link
+     * io.kiwidb.api.ReadOnlyEngineException}.
+     */
+    public Builder readOnly(boolean value) {
+      this.readOnly = value;
       return this;
     }
 
@@ -147,7 +159,8 @@ public final class LsmEngine implements StorageEngine {
      *     fails
      */
     public LsmEngine open() {
-      return new LsmEngine(EngineOpener.open(fs, dataRoot, configPath, List.copyOf(modules)));
+      return new LsmEngine(
+          EngineOpener.open(fs, dataRoot, configPath, List.copyOf(modules), readOnly));
     }
   }
 
@@ -303,6 +316,22 @@ public final class LsmEngine implements StorageEngine {
     } finally {
       scope.close();
     }
+  }
+
+  @Override
+  public CheckpointInfo checkpoint(Path target) {
+    EngineLogging.Scope scope = core.logScope();
+    try {
+      core.checkOpen("checkpoint");
+      return core.checkpoint(target);
+    } finally {
+      scope.close();
+    }
+  }
+
+  @Override
+  public boolean isReadOnly() {
+    return core.isReadOnly();
   }
 
   @Override

@@ -59,6 +59,11 @@ interface StorageFactories {
   /** See {@link TableStore#open}. */
   TableStore tables(FileSystem fs, Path dataRoot, TableStoreOptions options);
 
+  /** See {@link TableStore#openReadOnly}. */
+  default TableStore tablesReadOnly(FileSystem fs, Path dataRoot, TableStoreOptions options) {
+    return TableStore.openReadOnly(fs, dataRoot, options);
+  }
+
   /** See {@link WalReplay#replay(FileSystem, Path, RecoveryMode, long, WalReplay.Visitor)}. */
   WalReplay.Result replay(
       FileSystem fs,

@@ -49,6 +49,7 @@ final class StorageModule extends AbstractModule {
     bind(LiveConfig.class).in(Singleton.class);
     bind(EngineLifecycle.class).in(Singleton.class);
     bind(EngineCore.class).in(Singleton.class);
+    bind(Checkpointer.class).in(Singleton.class);
 
     bind(FlushTrigger.class).to(FlushPipeline.class);
     bind(CompactionTrigger.class).to(CompactionScheduler.class);

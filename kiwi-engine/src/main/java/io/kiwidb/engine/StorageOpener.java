@@ -44,10 +44,12 @@ final class StorageOpener {
   private final Compressor compressor;
   private final TableCodecs codecs;
   private final StorageFactories factories;
+  private final WriteAccess access;
 
   @Inject
   StorageOpener(
       FileSystem fs,
+      WriteAccess access,
       DataDirectory dir,
       EngineConfig config,
       MemTableFactory memTableFactory,
@@ -56,6 +58,7 @@ final class StorageOpener {
       TableCodecs codecs,
       StorageFactories factories) {
     this.fs = fs;
+    this.access = access;
     this.dir = dir;
     this.config = config;
     this.memTableFactory = memTableFactory;
@@ -71,17 +74,19 @@ final class StorageOpener {
         .setMessage("MemTableManager created")
         .addKeyValue("table_id", memTables.activeSummary().tableId())
         .log();
+    TableStoreOptions tableStoreOptions =
+        new TableStoreOptions(
+            config.maxLevels() + 1,
+            config.cacheDataEntryLimit(),
+            config.cacheIndexEntryLimit(),
+            config.cacheBloomEntryLimit(),
+            tableOptions(config, filter, compressor),
+            codecs);
+    // Read-only: the manifest is replayed, nothing is written (no new manifest, no orphan sweep).
     TableStore tables =
-        factories.tables(
-            fs,
-            dir.root(),
-            new TableStoreOptions(
-                config.maxLevels() + 1,
-                config.cacheDataEntryLimit(),
-                config.cacheIndexEntryLimit(),
-                config.cacheBloomEntryLimit(),
-                tableOptions(config, filter, compressor),
-                codecs));
+        access.isReadOnly()
+            ? factories.tablesReadOnly(fs, dir.root(), tableStoreOptions)
+            : factories.tables(fs, dir.root(), tableStoreOptions);
     try {
       log.atInfo()
           .setMessage("SSTables loaded")
@@ -132,7 +137,11 @@ final class StorageOpener {
     checkWalFollowsTables(tables, replay, inTables);
     checkOrphansCovered(tables, replay, inTables);
     long lastSequence = Math.max(inTables, replay.lastSequence());
-    WriteAheadLog wal = factories.wal(fs, walDir, replay, lastSequence);
+    // Read-only: the replayed records stay in memory only; the log is neither repaired nor written.
+    WriteAheadLog wal =
+        access.isReadOnly()
+            ? new ReadOnlyWal(walDir, dir.root(), replay, lastSequence)
+            : factories.wal(fs, walDir, replay, lastSequence);
     log.atInfo()
         .setMessage("WAL opened")
         .addKeyValue("path", walDir)

@@ -6,15 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiwidb.api.KiwiException;
 import io.kiwidb.api.KiwiIOException;
+import io.kiwidb.api.spi.FileLock;
 import io.kiwidb.fs.FileSystems;
 import io.kiwidb.testkit.FaultInjectingFileSystem;
 import io.kiwidb.testkit.FaultInjectingFileSystem.Fault;
 import io.kiwidb.testkit.FaultInjectingFileSystem.Op;
+import io.kiwidb.testkit.ForwardingFileSystem;
 import io.kiwidb.testkit.InMemoryFileSystem;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,5 +128,78 @@ class DataDirectoryTest {
 
   private static Process startChild(String mode, Path root) throws IOException {
     return ChildJvm.start(LockHolder.class, mode, root.toString());
+  }
+
+  /** A directory this process may not write to, as a non-root user meets it. */
+  private static final class NotWritable extends ForwardingFileSystem {
+    NotWritable(InMemoryFileSystem delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public FileLock lock(Path file) throws IOException {
+      throw new AccessDeniedException(file.toString());
+    }
+
+    @Override
+    public Optional<String> accessProblem(Path path, AccessMode... modes) {
+      return List.of(modes).contains(AccessMode.WRITE)
+          ? Optional.of("no write permission on " + path + " for user app")
+          : Optional.empty();
+    }
+  }
+
+  @Test
+  void aDirectoryThatIsNotWritableIsDiagnosedAsSuchNotAsInUse() throws IOException {
+    InMemoryFileSystem mem = new InMemoryFileSystem();
+    DataDirectory.open(mem, Path.of("/db")).close();
+    KiwiException e =
+        assertThrows(
+            KiwiException.class, () -> DataDirectory.open(new NotWritable(mem), Path.of("/db")));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "data directory /db is not writable (no write permission on /db for user app)"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("--read-only"), e.getMessage());
+    assertTrue(!e.getMessage().contains("in use"), e.getMessage());
+  }
+
+  @Test
+  void aReadOnlyOpenSharesTheLockCreatesNothingAndExcludesAWriter() throws IOException {
+    Path root = tmp.resolve("db");
+    DataDirectory.open(FileSystems.local(), root).close();
+    java.nio.file.Files.writeString(root.resolve("CURRENT"), "MANIFEST-000001\n");
+    List<Path> before = FileSystems.local().list(root);
+    try (DataDirectory a = DataDirectory.openReadOnly(FileSystems.local(), root);
+        DataDirectory b = DataDirectory.openReadOnly(FileSystems.local(), root)) {
+      assertTrue(a.isReadOnly() && b.isReadOnly());
+      KiwiException e =
+          assertThrows(KiwiException.class, () -> DataDirectory.open(FileSystems.local(), root));
+      assertTrue(e.getMessage().contains("locked (shared) by a read-only engine"), e.getMessage());
+    }
+    assertEquals(before, FileSystems.local().list(root));
+    try (DataDirectory writer = DataDirectory.open(FileSystems.local(), root)) {
+      KiwiException e =
+          assertThrows(
+              KiwiException.class, () -> DataDirectory.openReadOnly(FileSystems.local(), root));
+      assertTrue(e.getMessage().contains("is in use by a writing kiwi-db engine"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aReadOnlyOpenOfAMissingOrEmptyDirectoryFailsAndCreatesNothing() throws IOException {
+    Path missing = tmp.resolve("missing");
+    KiwiException e =
+        assertThrows(
+            KiwiException.class, () -> DataDirectory.openReadOnly(FileSystems.local(), missing));
+    assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    assertTrue(!java.nio.file.Files.exists(missing));
+    Path empty = java.nio.file.Files.createDirectory(tmp.resolve("empty"));
+    e =
+        assertThrows(
+            KiwiException.class, () -> DataDirectory.openReadOnly(FileSystems.local(), empty));
+    assertTrue(e.getMessage().contains("holds no kiwi-db store"), e.getMessage());
+    assertEquals(List.of(), FileSystems.local().list(empty));
   }
 }

@@ -68,6 +68,7 @@ class StorageOpenerTest {
     when(raw.id()).thenReturn(0);
     return new StorageOpener(
         fs,
+        WriteAccess.readWrite(Path.of("/db")),
         dir,
         config(),
         SortedMapMemTable.factory("sorted-map"),

@@ -9,14 +9,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessMode;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -33,6 +40,12 @@ final class LocalFileSystem implements FileSystem {
    * the same clear error.
    */
   private final Set<Path> lockedHere = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Shared locks held by this JVM, one OS lock per file however many holders: the JVM refuses a
+   * second overlapping lock on a file even when both are shared, so holders are counted instead.
+   */
+  private final Map<Path, SharedLock> sharedHere = new HashMap<>();
 
   private LocalFileSystem() {}
 
@@ -128,8 +141,13 @@ final class LocalFileSystem implements FileSystem {
   @Override
   public FileLock lock(Path file) throws IOException {
     Path key = file.toAbsolutePath().normalize();
-    if (!lockedHere.add(key)) {
-      throw new IOException(file + " is locked by another engine in this process");
+    synchronized (sharedHere) {
+      if (sharedHere.containsKey(key)) {
+        throw new IOException(file + " is locked (shared) by a read-only engine in this process");
+      }
+      if (!lockedHere.add(key)) {
+        throw new IOException(file + " is locked by another engine in this process");
+      }
     }
     FileChannel ch = null;
     try {
@@ -146,6 +164,144 @@ final class LocalFileSystem implements FileSystem {
       }
       throw e;
     }
+  }
+
+  /**
+   * Opens {@code file} for reading only (it is never created or written) and takes a shared lock on
+   * it; holders in this JVM share one OS lock.
+   */
+  @Override
+  public FileLock lockShared(Path file) throws IOException {
+    Path key = file.toAbsolutePath().normalize();
+    synchronized (sharedHere) {
+      if (lockedHere.contains(key)) {
+        throw new IOException(file + " is locked by a writing engine in this process");
+      }
+      SharedLock held = sharedHere.get(key);
+      if (held == null) {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        java.nio.channels.FileLock lock;
+        try {
+          lock = ch.tryLock(0, Long.MAX_VALUE, true);
+        } catch (IOException | RuntimeException e) {
+          ch.close();
+          throw e;
+        }
+        if (lock == null) {
+          ch.close();
+          throw new IOException(file + " is locked by a writing engine in another process");
+        }
+        held = new SharedLock(ch, lock);
+        sharedHere.put(key, held);
+      }
+      held.holders++;
+    }
+    return new SharedHolder(file, key);
+  }
+
+  /** One OS shared lock and the number of holders in this JVM. */
+  private static final class SharedLock {
+    final FileChannel channel;
+    final java.nio.channels.FileLock lock;
+    int holders;
+
+    SharedLock(FileChannel channel, java.nio.channels.FileLock lock) {
+      this.channel = channel;
+      this.lock = lock;
+    }
+  }
+
+  private final class SharedHolder implements FileLock {
+    private final Path path;
+    private final Path key;
+    private boolean closed;
+
+    SharedHolder(Path path, Path key) {
+      this.path = path;
+      this.key = key;
+    }
+
+    @Override
+    public Path path() {
+      return path;
+    }
+
+    @Override
+    public void close() throws IOException {
+      synchronized (sharedHere) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        SharedLock held = sharedHere.get(key);
+        if (held == null || --held.holders > 0) {
+          return;
+        }
+        sharedHere.remove(key);
+        try {
+          held.lock.release();
+        } finally {
+          held.channel.close();
+        }
+      }
+    }
+  }
+
+  @Override
+  public void link(Path existing, Path link) throws IOException {
+    Files.createLink(link, existing);
+  }
+
+  /**
+   * Says what keeps this process from {@code modes} on {@code path}: a read-only file system for
+   * writes, else the permission bits against the process's user (checked with {@code access(2)}
+   * through {@link Files#isWritable} and friends, so root passes where the bits say no).
+   */
+  @Override
+  public Optional<String> accessProblem(Path path, AccessMode... modes) {
+    List<String> missing = new ArrayList<>();
+    for (AccessMode m : modes) {
+      boolean ok =
+          switch (m) {
+            case READ -> Files.isReadable(path);
+            case WRITE -> Files.isWritable(path);
+            case EXECUTE -> Files.isExecutable(path);
+          };
+      if (!ok) {
+        missing.add(m.name().toLowerCase(Locale.ROOT));
+      }
+    }
+    if (missing.isEmpty()) {
+      return Optional.empty();
+    }
+    if (missing.contains("write")) {
+      try {
+        if (Files.getFileStore(path).isReadOnly()) {
+          return Optional.of("the file system holding " + path + " is mounted read-only");
+        }
+      } catch (IOException e) {
+        // Fall through to the permission bits.
+      }
+    }
+    String who = System.getProperty("user.name");
+    StringBuilder msg =
+        new StringBuilder("no ")
+            .append(String.join(" or ", missing))
+            .append(" permission on ")
+            .append(path)
+            .append(" for user ")
+            .append(who);
+    try {
+      PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
+      msg.append(" (owner ")
+          .append(a.owner().getName())
+          .append(", mode ")
+          .append(PosixFilePermissions.toString(a.permissions()))
+          .append(')');
+    } catch (IOException | UnsupportedOperationException e) {
+      // No POSIX attributes to show.
+    }
+    return Optional.of(msg.toString());
   }
 
   private final class LocalFileLock implements FileLock {

@@ -6,6 +6,7 @@ import io.kiwidb.api.spi.ReadableFile;
 import io.kiwidb.api.spi.WritableFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.AccessMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -13,6 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -292,6 +294,24 @@ public final class FaultInjectingFileSystem implements FileSystem {
   public FileLock lock(Path file) throws IOException {
     check(Op.LOCK, file);
     return delegate.lock(file);
+  }
+
+  @Override
+  public FileLock lockShared(Path file) throws IOException {
+    check(Op.LOCK, file);
+    return delegate.lockShared(file);
+  }
+
+  /** A hard link counts as a {@link Op#CREATE} of {@code link}. */
+  @Override
+  public void link(Path existing, Path link) throws IOException {
+    check(Op.CREATE, link);
+    delegate.link(existing, link);
+  }
+
+  @Override
+  public Optional<String> accessProblem(Path path, AccessMode... modes) {
+    return delegate.accessProblem(path, modes);
   }
 
   private final class FaultyWritableFile implements WritableFile {

@@ -170,6 +170,46 @@ public abstract class FileSystemContract {
   }
 
   @Test
+  void sharedLocksShareAndExcludeTheExclusiveOne() throws IOException {
+    Path lockFile = root.resolve("LOCK");
+    fs.lock(lockFile).close(); // creates the file
+    FileLock a = fs.lockShared(lockFile);
+    FileLock b = fs.lockShared(lockFile);
+    IOException e = assertThrows(IOException.class, () -> fs.lock(lockFile));
+    assertTrue(e.getMessage().contains("locked"), e.getMessage());
+    a.close();
+    assertThrows(IOException.class, () -> fs.lock(lockFile), "b still holds it");
+    b.close();
+    b.close(); // idempotent
+    try (FileLock exclusive = fs.lock(lockFile)) {
+      assertEquals(lockFile, exclusive.path());
+      IOException shared = assertThrows(IOException.class, () -> fs.lockShared(lockFile));
+      assertTrue(shared.getMessage().contains("locked"), shared.getMessage());
+    }
+  }
+
+  @Test
+  void aSharedLockNeverCreatesTheFile() {
+    Path lockFile = root.resolve("NOLOCK");
+    assertThrows(NoSuchFileException.class, () -> fs.lockShared(lockFile));
+    assertFalse(fs.exists(lockFile));
+  }
+
+  @Test
+  void aHardLinkIsASecondNameForTheSameBytes() throws IOException {
+    Path a = root.resolve("a");
+    Path b = root.resolve("b");
+    write(fs, a, "shared bytes");
+    fs.link(a, b);
+    fs.syncDirectory(root);
+    assertEquals("shared bytes", read(fs, b));
+    assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> fs.link(a, b), "b exists");
+    assertThrows(NoSuchFileException.class, () -> fs.link(root.resolve("none"), root.resolve("c")));
+    fs.delete(a);
+    assertEquals("shared bytes", read(fs, b), "deleting one name leaves the other");
+  }
+
+  @Test
   void anImmutableFileReadsAsOpenReadDoes() throws IOException {
     Path file = root.resolve("table");
     byte[] data = pattern(20_000);

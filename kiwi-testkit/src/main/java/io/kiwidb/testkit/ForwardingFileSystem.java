@@ -5,9 +5,11 @@ import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.ReadableFile;
 import io.kiwidb.api.spi.WritableFile;
 import java.io.IOException;
+import java.nio.file.AccessMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A {@link FileSystem} that passes every call to a delegate, so a test double overrides only the
@@ -76,5 +78,20 @@ public abstract class ForwardingFileSystem implements FileSystem {
   @Override
   public FileLock lock(Path file) throws IOException {
     return delegate.lock(file);
+  }
+
+  @Override
+  public FileLock lockShared(Path file) throws IOException {
+    return delegate.lockShared(file);
+  }
+
+  @Override
+  public void link(Path existing, Path link) throws IOException {
+    delegate.link(existing, link);
+  }
+
+  @Override
+  public Optional<String> accessProblem(Path path, AccessMode... modes) {
+    return delegate.accessProblem(path, modes);
   }
 }

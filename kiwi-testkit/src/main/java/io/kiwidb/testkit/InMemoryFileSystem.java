@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +61,7 @@ public final class InMemoryFileSystem implements FileSystem {
 
   private final Set<Path> directories = new HashSet<>();
   private final Set<Path> locks = new HashSet<>();
+  private final Map<Path, Integer> sharedLocks = new HashMap<>();
   private long generation;
   private long crashes;
 
@@ -85,6 +87,7 @@ public final class InMemoryFileSystem implements FileSystem {
       inode.length = inode.syncedLength;
     }
     locks.clear();
+    sharedLocks.clear();
   }
 
   /** How many times {@link #crash()} was called. */
@@ -162,10 +165,59 @@ public final class InMemoryFileSystem implements FileSystem {
   public synchronized void rename(Path source, Path target) throws IOException {
     Path s = norm(source);
     Path t = norm(target);
+    if (directories.contains(s)) {
+      renameDirectory(s, t);
+      return;
+    }
     Inode inode = file(source);
     requireParent(t);
     liveFiles.remove(s);
     liveFiles.put(t, inode);
+  }
+
+  /**
+   * Moves a directory and everything under it. The target may be an empty directory, never a file
+   * or a directory that holds anything. The moved entries keep their durability (a simplification:
+   * a real file system makes the move itself durable only once the parents are synced).
+   */
+  private void renameDirectory(Path s, Path t) throws IOException {
+    if (liveFiles.containsKey(t)) {
+      throw new FileAlreadyExistsException(t.toString(), null, "is a file");
+    }
+    if (directories.contains(t)) {
+      for (Path p : directories) {
+        if (t.equals(p.getParent())) {
+          throw new IOException(t + ": directory not empty");
+        }
+      }
+      for (Path p : liveFiles.keySet()) {
+        if (t.equals(p.getParent())) {
+          throw new IOException(t + ": directory not empty");
+        }
+      }
+    }
+    requireParent(t);
+    Set<Path> dirs = new HashSet<>();
+    for (Path d : directories) {
+      if (d.startsWith(s)) {
+        dirs.add(d);
+      }
+    }
+    directories.removeAll(dirs);
+    for (Path d : dirs) {
+      directories.add(t.resolve(s.relativize(d)));
+    }
+    for (Map<Path, Inode> files : List.of(liveFiles, durableFiles)) {
+      Map<Path, Inode> moved = new HashMap<>();
+      for (Iterator<Map.Entry<Path, Inode>> it = files.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<Path, Inode> e = it.next();
+        if (e.getKey().startsWith(s)) {
+          moved.put(t.resolve(s.relativize(e.getKey())), e.getValue());
+          it.remove();
+        }
+      }
+      files.putAll(moved);
+    }
   }
 
   @Override
@@ -249,6 +301,9 @@ public final class InMemoryFileSystem implements FileSystem {
       requireParent(p);
       liveFiles.put(p, new Inode());
     }
+    if (sharedLocks.containsKey(p)) {
+      throw new IOException(file + " is locked (shared) by a read-only engine");
+    }
     if (!locks.add(p)) {
       throw new IOException(file + " is locked by another engine");
     }
@@ -271,6 +326,54 @@ public final class InMemoryFileSystem implements FileSystem {
         }
       }
     };
+  }
+
+  /** A shared lock; unlike {@link #lock}, never creates the file. */
+  @Override
+  public synchronized FileLock lockShared(Path file) throws IOException {
+    Path p = norm(file);
+    if (liveFiles.get(p) == null) {
+      throw new NoSuchFileException(file.toString());
+    }
+    if (locks.contains(p)) {
+      throw new IOException(file + " is locked by a writing engine");
+    }
+    sharedLocks.merge(p, 1, Integer::sum);
+    long gen = generation;
+    return new FileLock() {
+      private boolean closed;
+
+      @Override
+      public Path path() {
+        return file;
+      }
+
+      @Override
+      public void close() {
+        synchronized (InMemoryFileSystem.this) {
+          if (!closed && gen == generation) {
+            sharedLocks.computeIfPresent(p, (k, n) -> n == 1 ? null : n - 1);
+          }
+          closed = true;
+        }
+      }
+    };
+  }
+
+  /** A second name for the same inode: durable once its directory is synced, like a create. */
+  @Override
+  public synchronized void link(Path existing, Path link) throws IOException {
+    Path from = norm(existing);
+    Path to = norm(link);
+    Inode inode = liveFiles.get(from);
+    if (inode == null) {
+      throw new NoSuchFileException(existing.toString());
+    }
+    if (liveFiles.containsKey(to) || directories.contains(to)) {
+      throw new FileAlreadyExistsException(link.toString());
+    }
+    requireParent(to);
+    liveFiles.put(to, inode);
   }
 
   private final class MemWritableFile implements WritableFile {

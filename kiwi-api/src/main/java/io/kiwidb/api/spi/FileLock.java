@@ -4,7 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** An exclusive lock on a file, from {@link FileSystem#lock(Path)}. Closing releases it. */
+/**
+ * A lock on a file: exclusive from {@link FileSystem#lock(Path)}, shared from {@link
+ * FileSystem#lockShared(Path)}. Closing releases it.
+ */
 public interface FileLock extends Closeable {
   /** The locked file. */
   Path path();

@@ -1,9 +1,11 @@
 package io.kiwidb.api.spi;
 
 import java.io.IOException;
+import java.nio.file.AccessMode;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The seam through which every module does its file I/O, so tests can swap in an in-memory or
@@ -61,7 +63,9 @@ public interface FileSystem {
   boolean exists(Path path);
 
   /**
-   * Renames a file, atomically replacing {@code target} if it exists.
+   * Renames a file, atomically replacing {@code target} if it exists. A directory may be renamed
+   * too (with everything in it); it may replace an empty directory, never a file or a directory
+   * that holds anything.
    *
    * @throws NoSuchFileException if {@code source} does not exist
    */
@@ -108,4 +112,47 @@ public interface FileSystem {
    * @throws IOException whose message says the file is locked, if someone else holds it
    */
   FileLock lock(Path file) throws IOException;
+
+  /**
+   * Takes a shared lock on {@code file}, held until the returned lock is closed. Any number of
+   * shared locks on a file may be held at once, in this JVM and in other processes, but never
+   * together with an exclusive {@link #lock}: each excludes the other. The file is created if it is
+   * absent (and the directory allows it); otherwise it is only read.
+   *
+   * @throws IOException whose message says the file is locked, if an exclusive lock is held on it;
+   *     an {@link java.nio.file.AccessDeniedException} if it can neither be read nor created
+   * @throws UnsupportedOperationException if this file system has no shared locks (the default)
+   */
+  default FileLock lockShared(Path file) throws IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " has no shared locks");
+  }
+
+  /**
+   * Makes {@code link} a second name of the existing file {@code existing} (a hard link): both
+   * names then refer to the same bytes, and deleting one leaves the other. Checkpoints link table
+   * files, which nobody writes once they are finished, instead of copying them. Like a create, the
+   * new name is durable only after {@link #syncDirectory} on its parent.
+   *
+   * @throws NoSuchFileException if {@code existing} does not exist
+   * @throws java.nio.file.FileAlreadyExistsException if {@code link} exists
+   * @throws IOException if they cannot be linked, for example because they are on different file
+   *     systems (copy the file instead)
+   * @throws UnsupportedOperationException if this file system has no hard links (the default)
+   */
+  default void link(Path existing, Path link) throws IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " has no hard links");
+  }
+
+  /**
+   * What keeps this process from accessing an existing {@code path} in each of {@code modes}, in
+   * words, for error messages: a failed operation's exception names the file but rarely the
+   * permission it lacked. For example {@code "no write permission"} or {@code "the file system is
+   * read-only"}.
+   *
+   * @return what is missing, or empty if nothing is (or this file system has no permissions, the
+   *     default)
+   */
+  default Optional<String> accessProblem(Path path, AccessMode... modes) {
+    return Optional.empty();
+  }
 }

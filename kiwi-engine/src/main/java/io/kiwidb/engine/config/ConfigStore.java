@@ -107,6 +107,22 @@ public final class ConfigStore {
     return new ConfigStore(fs, file, parse(file, read(fs, file)));
   }
 
+  /**
+   * Loads {@code file} for a read-only engine: the defaults when it does not exist, and the file is
+   * never created or written ({@link #update} is the engine's to refuse).
+   *
+   * @throws InvalidConfigException if the file is malformed or holds a bad key or value
+   * @throws KiwiIOException if it cannot be read
+   */
+  public static ConfigStore openReadOnly(FileSystem fs, Path file) {
+    Objects.requireNonNull(fs, "fs");
+    Objects.requireNonNull(file, "file");
+    if (!fs.exists(file)) {
+      return new ConfigStore(fs, file, EngineConfig.defaults());
+    }
+    return new ConfigStore(fs, file, parse(file, read(fs, file)));
+  }
+
   /** The config file this store reads and writes. */
   public Path file() {
     return file;

@@ -44,6 +44,19 @@ public interface TableStore extends AutoCloseable {
     return io.kiwidb.sstable.store.VersionedTableStore.open(fs, dataRoot, options);
   }
 
+  /**
+   * Opens the level structure under {@code dataRoot} for reading only: nothing is created, written
+   * or deleted, then or later. {@link #install}, {@link #newTable} and {@link #discard} are refused
+   * with {@link IllegalStateException}; {@link #deleteOrphanTables()} deletes nothing.
+   *
+   * @throws CorruptionException if there is no store ({@code CURRENT} is missing), the manifest is
+   *     damaged or a table it lists is missing
+   * @throws KiwiIOException if the files cannot be read
+   */
+  static TableStore openReadOnly(FileSystem fs, Path dataRoot, TableStoreOptions options) {
+    return io.kiwidb.sstable.store.VersionedTableStore.openReadOnly(fs, dataRoot, options);
+  }
+
   // ------------------------------------------------------------------ reads
 
   /**
@@ -58,6 +71,12 @@ public interface TableStore extends AutoCloseable {
 
   /** Every write up to this sequence number is in tables (0 for an empty store). */
   long lastSequence();
+
+  /**
+   * Pins the current version together with the last sequence its tables hold, consistently (no
+   * install falls between the two), for a checkpoint.
+   */
+  TableCheckpoint pinForCheckpoint();
 
   /** The number of files in L0. */
   int l0Count();

@@ -26,6 +26,7 @@ class SstableModuleTest {
     assertEquals(
         Set.of(
             "BlockCacheStats",
+            "TableCheckpoint",
             "TableCodecs",
             "TableEdit",
             "TableOptions",

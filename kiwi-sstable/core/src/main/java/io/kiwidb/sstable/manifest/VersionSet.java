@@ -94,6 +94,13 @@ public final class VersionSet implements AutoCloseable {
   private final VersionSetOptions options;
   private final AtomicLong nextFileNumber;
   private final long orphanBound;
+
+  /** Opened by {@link #openReadOnly}: no manifest writer, nothing is ever written or deleted. */
+  private final boolean readOnly;
+
+  /** The manifest replayed at open (the live one, when {@link #readOnly}). */
+  private final long manifestNumberAtOpen;
+
   private final ReentrantLock applyLock = new ReentrantLock();
 
   @GuardedBy("applyLock")
@@ -128,8 +135,11 @@ public final class VersionSet implements AutoCloseable {
       VersionSetOptions options,
       Recovered state,
       ManifestWriter manifest,
-      long nextFileNumber) {
+      long nextFileNumber,
+      boolean readOnly) {
     this.fs = fs;
+    this.readOnly = readOnly;
+    this.manifestNumberAtOpen = state.manifestNumber;
     this.root = root;
     this.tableDir = root.resolve(FileNames.TABLE_DIR);
     this.options = options;
@@ -183,7 +193,7 @@ public final class VersionSet implements AutoCloseable {
       }
       throw new KiwiIOException("start " + FileNames.manifestFileName(manifestNumber), e);
     }
-    VersionSet set = new VersionSet(fs, dataRoot, options, state, writer, next);
+    VersionSet set = new VersionSet(fs, dataRoot, options, state, writer, next, false);
     try {
       // The old manifest (and leftovers of crashed opens or rolls) are now unreferenced.
       for (Path p : list(fs, dataRoot)) {
@@ -204,6 +214,102 @@ public final class VersionSet implements AutoCloseable {
       throw e;
     }
     return set;
+  }
+
+  /**
+   * Opens the level structure under {@code dataRoot} for reading only: the manifest {@code CURRENT}
+   * names is replayed, and nothing is created, written or deleted, then or later (no new manifest,
+   * no orphan sweep, no deletion of obsolete files). {@link #logAndApply} is refused.
+   *
+   * @throws CorruptionException if {@code CURRENT} is missing (the directory holds no store), names
+   *     a missing manifest, or either is damaged
+   * @throws KiwiIOException if a file cannot be read
+   */
+  public static VersionSet openReadOnly(FileSystem fs, Path dataRoot, VersionSetOptions options) {
+    long number;
+    try {
+      number = CurrentFile.read(fs, dataRoot);
+    } catch (IOException e) {
+      throw new KiwiIOException("read " + dataRoot.resolve(FileNames.CURRENT), e);
+    }
+    if (number < 0) {
+      throw new CorruptionException(
+          dataRoot.resolve(FileNames.CURRENT).toString(),
+          CorruptionException.UNKNOWN_OFFSET,
+          "is missing: " + dataRoot + " holds no kiwi-db store to open read-only");
+    }
+    Recovered state = recover(fs, dataRoot, options);
+    long next = Math.max(state.nextFileNumber, state.manifestNumber + 1);
+    return new VersionSet(fs, dataRoot, options, state, null, next, true);
+  }
+
+  /** Whether this set was opened with {@link #openReadOnly}. */
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
+  /**
+   * The current version pinned together with the manifest state it was installed with (its last
+   * sequence, log number and the next file number), read under the edit lock so no edit falls
+   * between them: what a checkpoint's manifest must record. Waits for an edit being logged.
+   *
+   * @throws IllegalStateException if the set is closed
+   */
+  public Checkpointed pinForCheckpoint() {
+    applyLock.lock();
+    try {
+      VersionRef ref = acquire();
+      return new Checkpointed(ref, lastSequence, logNumber, nextFileNumber.get());
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
+  /**
+   * A version pinned by {@link #pinForCheckpoint()} and the manifest state that goes with it.
+   *
+   * @param ref the pin; close it when the checkpoint is done
+   * @param lastSequence every write up to this sequence number is in the version's tables
+   * @param logNumber the WAL log number recorded with it
+   * @param nextFileNumber above every file number the version holds
+   */
+  public record Checkpointed(VersionRef ref, long lastSequence, long logNumber, long nextFileNumber)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      ref.close();
+    }
+  }
+
+  /**
+   * Writes, in {@code targetRoot}, a new store's manifest describing exactly {@code pinned} (one
+   * snapshot record, synced) and then its {@code CURRENT} (written atomically and synced with its
+   * directory). The table files themselves are the caller's to place in {@code targetRoot/sst/}.
+   *
+   * @return the manifest's file name
+   * @throws IOException if a file cannot be written or synced
+   */
+  public static String writeCheckpointManifest(FileSystem fs, Path targetRoot, Checkpointed pinned)
+      throws IOException {
+    long manifestNumber = pinned.nextFileNumber();
+    ManifestWriter writer = ManifestWriter.create(fs, targetRoot, manifestNumber);
+    try {
+      writer.append(
+          snapshot(
+                  pinned.ref().version(),
+                  pinned.lastSequence(),
+                  pinned.logNumber(),
+                  manifestNumber + 1)
+              .encode());
+      writer.sync();
+    } catch (IOException | RuntimeException e) {
+      ManifestWriter.closeQuietly(writer, e);
+      throw e;
+    }
+    writer.close();
+    fs.syncDirectory(targetRoot);
+    CurrentFile.write(fs, targetRoot, manifestNumber);
+    return FileNames.manifestFileName(manifestNumber);
   }
 
   /** The state a manifest describes. */
@@ -396,6 +502,9 @@ public final class VersionSet implements AutoCloseable {
           throw new IllegalStateException("version set is closed");
         }
       }
+      if (readOnly) {
+        throw new IllegalStateException("version set of " + root + " is open read-only");
+      }
       if (failure != null) {
         throw new KiwiIOException(
             "log edit: the manifest failed earlier, reopen the store to recover", failure);
@@ -547,7 +656,7 @@ public final class VersionSet implements AutoCloseable {
   }
 
   private void deleteObsolete(List<TableMeta> obsolete) {
-    if (obsolete.isEmpty()) {
+    if (obsolete.isEmpty() || readOnly) {
       return;
     }
     try {
@@ -583,6 +692,9 @@ public final class VersionSet implements AutoCloseable {
 
   private Set<Long> deleteOrphanTables(Map<Long, Long> keep) {
     Set<Long> deleted = new TreeSet<>();
+    if (readOnly) {
+      return deleted;
+    }
     for (Path p : list(fs, tableDir)) {
       long n = FileNames.parseTableFileName(p.getFileName().toString());
       if (n < 0 || n >= orphanBound || keep.containsKey(n)) {
@@ -675,7 +787,7 @@ public final class VersionSet implements AutoCloseable {
   public long manifestNumber() {
     applyLock.lock();
     try {
-      return manifest.number();
+      return manifest == null ? manifestNumberAtOpen : manifest.number();
     } finally {
       applyLock.unlock();
     }
@@ -711,7 +823,9 @@ public final class VersionSet implements AutoCloseable {
         closed = true;
       }
       try {
-        manifest.close();
+        if (manifest != null) {
+          manifest.close();
+        }
       } catch (IOException e) {
         throw new KiwiIOException("close " + manifest.path(), e);
       }

@@ -14,6 +14,7 @@ import io.kiwidb.api.spi.InternalIterator;
 import io.kiwidb.api.spi.LevelView;
 import io.kiwidb.api.spi.TableMeta;
 import io.kiwidb.sstable.BlockCacheStats;
+import io.kiwidb.sstable.TableCheckpoint;
 import io.kiwidb.sstable.TableCodecs;
 import io.kiwidb.sstable.TableEdit;
 import io.kiwidb.sstable.TableOptions;
@@ -56,24 +57,71 @@ public final class VersionedTableStore implements TableStore {
   private final VersionSet versions;
   private volatile TableOptions tableOptions;
 
-  private VersionedTableStore(FileSystem fs, Path dataRoot, TableStoreOptions options) {
+  private VersionedTableStore(
+      FileSystem fs, Path dataRoot, TableStoreOptions options, boolean readOnly) {
     this.fs = fs;
     this.blockCache =
         new BlockCache(options.dataBlocks(), options.indexBlocks(), options.filters());
     this.codecs = options.codecs();
     this.tableOptions = options.tableOptions();
+    VersionSetOptions setOptions =
+        VersionSetOptions.defaults()
+            .withLevelCount(options.levelCount())
+            .withListener((number, file) -> evict(number));
     this.versions =
-        VersionSet.open(
-            fs,
-            dataRoot,
-            VersionSetOptions.defaults()
-                .withLevelCount(options.levelCount())
-                .withListener((number, file) -> evict(number)));
+        readOnly
+            ? VersionSet.openReadOnly(fs, dataRoot, setOptions)
+            : VersionSet.open(fs, dataRoot, setOptions);
   }
 
   /** See {@link TableStore#open}. */
   public static VersionedTableStore open(FileSystem fs, Path dataRoot, TableStoreOptions options) {
-    return new VersionedTableStore(fs, dataRoot, options);
+    return new VersionedTableStore(fs, dataRoot, options, false);
+  }
+
+  /** See {@link TableStore#openReadOnly}. */
+  public static VersionedTableStore openReadOnly(
+      FileSystem fs, Path dataRoot, TableStoreOptions options) {
+    return new VersionedTableStore(fs, dataRoot, options, true);
+  }
+
+  @Override
+  public TableCheckpoint pinForCheckpoint() {
+    VersionSet.Checkpointed pinned = versions.pinForCheckpoint();
+    List<TableMeta> tables = new ArrayList<>();
+    Version v = pinned.ref().version();
+    for (int level = 0; level < v.levelCount(); level++) {
+      tables.addAll(v.level(level));
+    }
+    List<TableMeta> all = List.copyOf(tables);
+    return new TableCheckpoint() {
+      @Override
+      public List<TableMeta> tables() {
+        return all;
+      }
+
+      @Override
+      public long lastSequence() {
+        return pinned.lastSequence();
+      }
+
+      @Override
+      public String writeManifest(Path targetRoot) throws IOException {
+        return VersionSet.writeCheckpointManifest(fs, targetRoot, pinned);
+      }
+
+      @Override
+      public void close() {
+        pinned.close();
+      }
+    };
+  }
+
+  private void checkWritable(String call) {
+    if (versions.isReadOnly()) {
+      throw new IllegalStateException(
+          call + " refused: the tables of " + versions.dataRoot() + " are open read-only");
+    }
   }
 
   /** The manifest and level structure (tests and tools in this module's package). */
@@ -195,6 +243,7 @@ public final class VersionedTableStore implements TableStore {
 
   @Override
   public TableWriter newTable(int level) throws IOException {
+    checkWritable("newTable");
     long number = versions.newFileNumber();
     Path path = versions.tablePath(number);
     return new Writer(TableBuilder.create(fs, path, tableOptions), number, level, path);
@@ -276,6 +325,7 @@ public final class VersionedTableStore implements TableStore {
 
   @Override
   public void discard(TableMeta table) {
+    checkWritable("discard");
     if (versions.liveFileNumbers().contains(table.fileNumber())) {
       throw new IllegalArgumentException(
           "table " + table.fileNumber() + " is live; only uninstalled outputs can be discarded");
