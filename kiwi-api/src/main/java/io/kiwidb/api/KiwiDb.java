@@ -29,7 +29,7 @@ public final class KiwiDb {
    * @throws IllegalStateException if no engine implementation is on the module or class path
    */
   public static StorageEngine open(Path dataRoot) {
-    return open(dataRoot, null);
+    return open(dataRoot, (Path) null);
   }
 
   /**
@@ -41,6 +41,18 @@ public final class KiwiDb {
   public static StorageEngine open(Path dataRoot, Path configPath) {
     Objects.requireNonNull(dataRoot, "dataRoot");
     return provider().open(dataRoot, configPath);
+  }
+
+  /**
+   * Opens or creates the store in {@code dataRoot} with {@code options}: its config file, whether
+   * it runs its log broadcast, and who hears of recovery progress.
+   *
+   * @see #open(Path)
+   */
+  public static StorageEngine open(Path dataRoot, OpenOptions options) {
+    Objects.requireNonNull(dataRoot, "dataRoot");
+    Objects.requireNonNull(options, "options");
+    return provider().open(dataRoot, options);
   }
 
   private static EngineProvider provider() {

@@ -5,6 +5,8 @@ import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import io.kiwidb.api.InvalidConfigException;
 import io.kiwidb.api.KiwiException;
+import io.kiwidb.api.OpenOptions;
+import io.kiwidb.api.ProgressListener;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.engine.config.ConfigStore;
 import io.kiwidb.engine.internal.EngineInjector;
@@ -72,17 +74,36 @@ final class EngineEnvironment implements AutoCloseable {
    */
   public static EngineEnvironment open(
       FileSystem fs, Path dataRoot, Path configPath, SpiCatalog catalog, List<Module> overrides) {
+    return open(
+        fs, dataRoot, OpenOptions.defaults().withConfigFile(configPath), catalog, overrides);
+  }
+
+  /**
+   * Opens an engine's environment with {@link OpenOptions}: its config file, whether the log
+   * broadcast may run, and the recovery progress listener (bound for {@link RecoveryProgress}).
+   *
+   * @see #open(FileSystem, Path, Path, SpiCatalog, List)
+   */
+  public static EngineEnvironment open(
+      FileSystem fs,
+      Path dataRoot,
+      OpenOptions options,
+      SpiCatalog catalog,
+      List<Module> overrides) {
     Objects.requireNonNull(catalog, "catalog");
+    Objects.requireNonNull(options, "options");
+    Path configPath = options.configFile();
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       DataDirectory dir = DataDirectory.open(fs, dataRoot);
       opened.add(dir);
       ConfigStore store = ConfigStore.open(fs, configPath != null ? configPath : dir.configFile());
+      LoggingOptions logOptions = LoggingOptions.from(store.current(), fs == FileSystems.local());
+      if (!options.logBroadcast()) {
+        logOptions = logOptions.withBroadcast(LoggingOptions.Broadcast.OFF);
+      }
       EngineLogging logging =
-          EngineLogging.start(
-              dir.logsDir(),
-              EngineLogging.newEngineId(dir.root()),
-              LoggingOptions.from(store.current(), fs == FileSystems.local()));
+          EngineLogging.start(dir.logsDir(), EngineLogging.newEngineId(dir.root()), logOptions);
       opened.add(0, logging);
       Injector injector =
           logging.call(
@@ -91,6 +112,7 @@ final class EngineEnvironment implements AutoCloseable {
                     .addKeyValue("data_root", dir.root())
                     .addKeyValue("log_file", logging.logFile().orElse(null))
                     .addKeyValue("log_port", logging.logPort())
+                    .addKeyValue("log_socket", logging.logSocket().orElse(null))
                     .addKeyValue("engine_id", logging.engineId())
                     .log("Startup started");
                 LOG.atInfo()
@@ -99,7 +121,12 @@ final class EngineEnvironment implements AutoCloseable {
                     .log("Config loaded");
                 Injector created =
                     EngineInjector.create(
-                        Modules.override(new EnvironmentModule(dir, store, logging, catalog))
+                        Modules.override(
+                                new EnvironmentModule(dir, store, logging, catalog),
+                                binder ->
+                                    binder
+                                        .bind(ProgressListener.class)
+                                        .toInstance(options.progress()))
                             .with(overrides));
                 SpiCatalog known = created.getInstance(SpiCatalog.class);
                 known.check(store.current());

@@ -2,6 +2,7 @@ package io.kiwidb.engine;
 
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import io.kiwidb.api.OpenOptions;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.engine.internal.EngineInjector;
 import io.kiwidb.engine.internal.SpiCatalog;
@@ -25,9 +26,9 @@ final class EngineOpener {
   /** An open engine and the environment it runs in (closed after it). */
   record Opened(EngineCore core, EngineEnvironment env) {}
 
-  static Opened open(FileSystem fs, Path dataRoot, Path configPath, List<Module> overrides) {
+  static Opened open(FileSystem fs, Path dataRoot, OpenOptions options, List<Module> overrides) {
     EngineEnvironment env =
-        EngineEnvironment.open(fs, dataRoot, configPath, SpiCatalog.installed(), overrides);
+        EngineEnvironment.open(fs, dataRoot, options, SpiCatalog.installed(), overrides);
     try {
       EngineCore core = env.logging().call(() -> openCore(env));
       return new Opened(core, env);

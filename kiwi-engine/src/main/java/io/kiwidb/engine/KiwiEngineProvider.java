@@ -1,5 +1,6 @@
 package io.kiwidb.engine;
 
+import io.kiwidb.api.OpenOptions;
 import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.spi.EngineProvider;
 import java.nio.file.Path;
@@ -12,5 +13,10 @@ public final class KiwiEngineProvider implements EngineProvider {
   @Override
   public StorageEngine open(Path dataRoot, Path configPath) {
     return LsmEngine.open(dataRoot, configPath);
+  }
+
+  @Override
+  public StorageEngine open(Path dataRoot, OpenOptions options) {
+    return LsmEngine.builder(dataRoot).options(options).open();
   }
 }

@@ -1,5 +1,6 @@
 package io.kiwidb.api.spi;
 
+import io.kiwidb.api.OpenOptions;
 import io.kiwidb.api.StorageEngine;
 import java.nio.file.Path;
 
@@ -15,4 +16,19 @@ public interface EngineProvider {
    * @param configPath the config file, or {@code null} for {@code <dataRoot>/config.json}
    */
   StorageEngine open(Path dataRoot, Path configPath);
+
+  /**
+   * Opens or creates a store with {@link OpenOptions}. The default serves only options that differ
+   * from {@link OpenOptions#defaults()} in the config file, and refuses the others rather than
+   * ignoring them.
+   *
+   * @throws UnsupportedOperationException if this provider cannot honour {@code options}
+   */
+  default StorageEngine open(Path dataRoot, OpenOptions options) {
+    if (!options.logBroadcast() || options.progress() != io.kiwidb.api.ProgressListener.NONE) {
+      throw new UnsupportedOperationException(
+          getClass().getName() + " supports no open options but the config file: " + options);
+    }
+    return open(dataRoot, options.configFile());
+  }
 }
