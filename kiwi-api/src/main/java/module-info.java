@@ -16,4 +16,5 @@ module io.kiwidb.api {
   uses io.kiwidb.api.spi.FilterPolicy;
   uses io.kiwidb.api.spi.CompactionStrategy;
   uses io.kiwidb.api.spi.Compressor;
+  uses io.kiwidb.api.spi.LogCapture;
 }

@@ -1,6 +1,8 @@
 /**
  * The LSM engine: the composition root (Guice), config, the write path with its group commit, the
- * read path, the flush pipeline, compaction scheduling, recovery and logging.
+ * read path, the flush pipeline, compaction scheduling, recovery and logging (through the slf4j API
+ * only; the engine's own log file and broadcast come from a {@link io.kiwidb.api.spi.LogCapture}
+ * such as {@code io.kiwidb.engine.logback}).
  *
  * <p>It compiles against kiwi-api and the component cores' interfaces (write-ahead log, memtable
  * set, table store, compaction jobs, file system), never against an implementation: the memtables,
@@ -22,10 +24,9 @@ module io.kiwidb.engine {
   requires com.fasterxml.jackson.databind;
   requires jakarta.inject; // explicit module; @jakarta.inject.Inject, Provider
   requires com.google.common; // guava 33.x is explicit; Guice (automatic) cannot require it
-  requires org.slf4j;
+  requires org.slf4j; // the API only: the binding is the application's choice
   requires static com.google.errorprone.annotations; // @GuardedBy, checked at compile time
-  requires ch.qos.logback.classic;
-  requires ch.qos.logback.core; // not transitive from classic
+  requires jdk.net; // SO_PEERCRED: the Unix-domain log broadcast admits only its owner
 
   // Jackson reads the config package reflectively (records/POJOs there, if any).
   opens io.kiwidb.engine.config to
@@ -33,10 +34,6 @@ module io.kiwidb.engine {
   // Package-private @Inject constructors and @Provides methods of the engine's collaborators.
   opens io.kiwidb.engine to
       com.google.guice;
-
-  // Our appender may be named in an application's logback.xml (Joran instantiates it).
-  exports io.kiwidb.engine.logging to
-      ch.qos.logback.core;
 
   // LsmEngine and its builder: open a store with your own file system or Guice bindings.
   exports io.kiwidb.engine;

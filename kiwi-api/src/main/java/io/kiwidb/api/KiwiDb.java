@@ -29,7 +29,7 @@ public final class KiwiDb {
    * @throws IllegalStateException if no engine implementation is on the module or class path
    */
   public static StorageEngine open(Path dataRoot) {
-    return open(dataRoot, null);
+    return open(dataRoot, (Path) null);
   }
 
   /**
@@ -70,7 +70,7 @@ public final class KiwiDb {
    * @throws IllegalStateException if no engine implementation is on the module or class path
    */
   public static StorageEngine openReadOnly(Path dataRoot) {
-    return openReadOnly(dataRoot, null);
+    return openReadOnly(dataRoot, OpenOptions.defaults());
   }
 
   /**
@@ -80,8 +80,31 @@ public final class KiwiDb {
    * @see #openReadOnly(Path)
    */
   public static StorageEngine openReadOnly(Path dataRoot, Path configPath) {
+    return openReadOnly(dataRoot, OpenOptions.defaults().withConfigFile(configPath));
+  }
+
+  /**
+   * Opens the existing store in {@code dataRoot} for reading only, with {@code options}: its config
+   * file, whether it runs its log broadcast, and who hears of recovery progress.
+   *
+   * @see #openReadOnly(Path)
+   */
+  public static StorageEngine openReadOnly(Path dataRoot, OpenOptions options) {
     Objects.requireNonNull(dataRoot, "dataRoot");
-    return provider().openReadOnly(dataRoot, configPath);
+    Objects.requireNonNull(options, "options");
+    return provider().openReadOnly(dataRoot, options);
+  }
+
+  /**
+   * Opens or creates the store in {@code dataRoot} with {@code options}: its config file, whether
+   * it runs its log broadcast, and who hears of recovery progress.
+   *
+   * @see #open(Path)
+   */
+  public static StorageEngine open(Path dataRoot, OpenOptions options) {
+    Objects.requireNonNull(dataRoot, "dataRoot");
+    Objects.requireNonNull(options, "options");
+    return provider().open(dataRoot, options);
   }
 
   private static EngineProvider provider() {

@@ -193,8 +193,16 @@ public interface StorageEngine extends AutoCloseable {
   /** The data directory. */
   Path dataRoot();
 
-  /** The TCP port of the log broadcast server, or 0 when it is disabled. */
+  /** The TCP port of the log broadcast server, or 0 when it is disabled or not on TCP. */
   int logPort();
+
+  /**
+   * The Unix-domain socket of the log broadcast server when it listens on one ({@code
+   * log_broadcast: "unix"}), else empty.
+   */
+  default Optional<Path> logSocket() {
+    return Optional.empty();
+  }
 
   /** The live configuration: every key (snake_case) with its current value, in a stable order. */
   Map<String, Object> config();

@@ -31,7 +31,8 @@ class ApiModuleTest {
             "io.kiwidb.api.spi.MemTableFactory",
             "io.kiwidb.api.spi.FilterPolicy",
             "io.kiwidb.api.spi.CompactionStrategy",
-            "io.kiwidb.api.spi.Compressor"),
+            "io.kiwidb.api.spi.Compressor",
+            "io.kiwidb.api.spi.LogCapture"),
         descriptor.uses());
     assertTrue(descriptor.provides().isEmpty());
   }

@@ -470,9 +470,10 @@ final class EngineCommands {
       name = "tail-log",
       description = {
         "Prints the engine's log lines as they happen, until Ctrl-C.",
-        "Reads the engine's log broadcast port on 127.0.0.1 until Ctrl-C or the engine closes it."
-            + " In the shell it follows the shell's engine; on the command line it follows the"
-            + " process that has --data open (a kiwi shell in another terminal, say)."
+        "Reads the engine's log broadcast (a port on 127.0.0.1, or with log_broadcast=unix the"
+            + " socket logs/kiwidb.sock) until Ctrl-C or the engine closes it. In the shell it"
+            + " follows the shell's engine; on the command line it follows the process that has"
+            + " --data open (a kiwi shell in another terminal, say)."
       })
   static final class TailLog extends Base {
     @Option(
@@ -480,6 +481,12 @@ final class EngineCommands {
         paramLabel = "<port>",
         description = "Connect to this port on 127.0.0.1 instead.")
     Integer port;
+
+    @Option(
+        names = "--socket",
+        paramLabel = "<file>",
+        description = "Connect to this Unix-domain socket instead (log_broadcast=unix).")
+    java.nio.file.Path socket;
 
     TailLog() {
       super(EngineHost.Access.NONE);
@@ -490,13 +497,19 @@ final class EngineCommands {
       if (port != null && (port < 1 || port > 65535)) {
         throw new IllegalArgumentException("--port must be 1 to 65535, got " + port);
       }
+      if (port != null && socket != null) {
+        throw new IllegalArgumentException("give --port or --socket, not both");
+      }
     }
 
     @Override
     int execute(StorageEngine unused, Output o, EngineHost host) throws Exception {
-      int p = port != null ? port : host.followedLogPort();
-      if (p == 0) {
-        o.note("the log broadcast server is disabled (log port 0)");
+      LogTarget target =
+          port != null
+              ? LogTarget.tcp(port)
+              : socket != null ? LogTarget.unix(socket) : host.followedLog();
+      if (target.isNone()) {
+        o.note("the log broadcast server is off (log port 0; see log_broadcast)");
         return ExitCodes.DATA_DIR;
       }
       // JSON: one {"line": ...} document per log line (JSON Lines), since the stream has no end.
@@ -515,11 +528,11 @@ final class EngineCommands {
           };
       long lines =
           LogTail.follow(
-              p,
+              target,
               sink,
               () -> {
                 if (!o.json) {
-                  o.note("tailing the log on 127.0.0.1:" + p + " (Ctrl-C to stop)");
+                  o.note("tailing the log on " + target.describe() + " (Ctrl-C to stop)");
                 }
               },
               host::onInterrupt);

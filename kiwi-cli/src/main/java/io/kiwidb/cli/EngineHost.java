@@ -44,12 +44,12 @@ interface EngineHost {
   }
 
   /**
-   * The log broadcast port {@code tail-log} follows when given none: the shell's own engine's, or,
-   * on the command line, that of the engine another process has open on the data directory.
+   * The log broadcast {@code tail-log} follows when given none: the shell's own engine's, or, on
+   * the command line, that of the engine another process has open on the data directory.
    *
-   * @return the port, or 0 when that engine's log server is disabled
+   * @return its port or socket, or {@link LogTarget#NONE} when that engine runs no broadcast
    */
-  int followedLogPort() throws Exception;
+  LogTarget followedLog() throws Exception;
 
   /** The data directory the commands work on ({@code info} shows it). */
   Path dataDirectory();

@@ -4,6 +4,7 @@ import io.kiwidb.api.CorruptionException;
 import io.kiwidb.api.InvalidConfigException;
 import io.kiwidb.api.KiwiException;
 import io.kiwidb.api.KiwiIOException;
+import io.kiwidb.api.OpenOptions;
 import io.kiwidb.api.ReadOnlyEngineException;
 import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.spi.CompactionStrategy;
@@ -95,12 +96,26 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
     return ExitCodes.USAGE;
   }
 
+  /**
+   * Runs a one-shot command: its engine lives for this command only, so it runs no log broadcast
+   * (nobody could tail it, and a listener per {@code kiwi get} would only take a port).
+   */
   @Override
   public int run(Access access, Action action) throws Exception {
+    return run(access, false, action);
+  }
+
+  /**
+   * Runs {@code action} with an engine on {@code --data}.
+   *
+   * @param session whether the engine serves a session ({@code kiwi shell}) whose log an operator
+   *     may tail: then the broadcast runs as {@code config.json} says; else none runs
+   */
+  int run(Access access, boolean session, Action action) throws Exception {
     if (access == Access.NONE) {
       return action.run(null);
     }
-    StorageEngine engine = open(access);
+    StorageEngine engine = open(access, session);
     // Ctrl-C during a long command (tail-log, a big scan) still closes the engine cleanly.
     Thread closer = new Thread(engine::close, "kiwi-close-on-exit");
     Runtime.getRuntime().addShutdownHook(closer);
@@ -130,10 +145,13 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
    * Opens the engine on {@code --data}, turning an unusable directory into a clear message. The
    * caller closes it ({@link #run} for the one-shot commands, {@code kiwi serve} after its server).
    */
-  StorageEngine open(Access access) {
+  StorageEngine open(Access access, boolean session) {
     checkDataDirectory(access);
     try {
-      return opensReadOnly(access) ? opener.openReadOnly(data) : opener.open(data);
+      OpenOptions options = OpenOptions.defaults().withLogBroadcast(session);
+      return opensReadOnly(access)
+          ? opener.openReadOnly(data, options)
+          : opener.open(data, options);
     } catch (InvalidConfigException e) {
       // A bad value read from config.json: say which file, since the user did not type the value.
       String message = String.valueOf(e.getMessage());
@@ -183,8 +201,8 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
   }
 
   @Override
-  public int followedLogPort() throws IOException {
-    return RunningEngine.logPort(FileSystems.local(), data);
+  public LogTarget followedLog() throws IOException {
+    return RunningEngine.logTarget(FileSystems.local(), data);
   }
 
   @Override
@@ -261,7 +279,7 @@ final class KiwiCommand implements Callable<Integer>, EngineHost {
       boolean json = output.json(false);
       ByteFormat format = output.format(ByteFormat.UTF8);
       Path file = noHistory ? null : history != null ? history : defaultHistory();
-      return root.run(Access.WRITE, engine -> root.shell(engine, json, format, file));
+      return root.run(Access.WRITE, true, engine -> root.shell(engine, json, format, file));
     }
   }
 

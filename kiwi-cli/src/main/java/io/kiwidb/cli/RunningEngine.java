@@ -15,29 +15,33 @@ import java.util.regex.Pattern;
  * idle engine of its own (which the held {@code LOCK} forbids anyway).
  *
  * <p>How: an engine holds {@code <data>/LOCK} for as long as it is open, so a lock we cannot take
- * means a live engine. Its log broadcast port is the one it announced in its own log file: every
- * engine writes {@code Startup complete ... log_port="N"} to {@code <data>/logs/kiwidb.log} when it
- * opens (the port it really bound, which differs from the configured one when that was taken). We
- * read the last announcement from the end of the file. If the file has rolled since, the port is
- * not found and the user is told to pass {@code --port}.
+ * means a live engine. Where its log broadcast listens is what it announced in its own log file:
+ * every engine writes {@code Startup complete ... log_port="N" log_socket="S"} to {@code
+ * <data>/logs/kiwidb.log} when it opens (the port it really bound, which differs from the
+ * configured one when that was taken; the socket when {@code log_broadcast} is {@code unix}). We
+ * read the last announcement from the end of the file. Without one (the file has rolled since, or
+ * file logging is off), the socket {@code <data>/logs/kiwidb.sock} is followed if it exists, and
+ * otherwise the user is told to pass {@code --port}.
  */
 final class RunningEngine {
   /** How much of the end of the log file is searched for the announcement. */
   private static final int TAIL_BYTES = 1 << 20;
 
   private static final Pattern ANNOUNCEMENT =
-      Pattern.compile("Startup complete [^\\n]*?log_port=\"(\\d{1,5})\"");
+      Pattern.compile("Startup complete [^\\n]*?log_port=\"(\\d{1,5})\"([^\\n]*)");
+
+  /** The socket in the rest of an announcement line; "null" when there is none. */
+  private static final Pattern SOCKET = Pattern.compile("log_socket=\"([^\"\\n]*)\"");
 
   private RunningEngine() {}
 
   /**
-   * The log broadcast port of the engine another process has open on {@code data}.
+   * Where the engine another process has open on {@code data} broadcasts its log.
    *
    * @throws ExitCodes.DataDirectoryException if the directory does not exist, no process has it
-   *     open, or that engine's port cannot be found or is 0 (server disabled); the message says
-   *     what to do
+   *     open, or that engine's broadcast cannot be found or is off; the message says what to do
    */
-  static int logPort(FileSystem fs, Path data) throws IOException {
+  static LogTarget logTarget(FileSystem fs, Path data) throws IOException {
     Path dir = data.toAbsolutePath().normalize();
     if (!fs.exists(dir)) {
       throw new ExitCodes.DataDirectoryException(
@@ -53,8 +57,12 @@ final class RunningEngine {
           null);
     }
     Path log = dir.resolve("logs").resolve("kiwidb.log");
-    int port = lastAnnouncedPort(fs, log);
-    if (port < 0) {
+    LogTarget target = lastAnnounced(fs, log);
+    if (target == null) {
+      Path socket = dir.resolve("logs").resolve("kiwidb.sock");
+      if (fs.exists(socket)) {
+        return LogTarget.unix(socket);
+      }
       throw new ExitCodes.DataDirectoryException(
           "the engine that has "
               + data
@@ -63,11 +71,14 @@ final class RunningEngine {
               + "; give its port with --port",
           null);
     }
-    if (port == 0) {
+    if (target.isNone()) {
       throw new ExitCodes.DataDirectoryException(
-          "the engine that has " + data + " open runs no log broadcast server (log port 0)", null);
+          "the engine that has "
+              + data
+              + " open runs no log broadcast server (log port 0; see log_broadcast in config.json)",
+          null);
     }
-    return port;
+    return target;
   }
 
   private static boolean isLockedByAnotherProcess(FileSystem fs, Path lockFile) {
@@ -90,8 +101,17 @@ final class RunningEngine {
 
   /** The port of the last {@code Startup complete} line of {@code log}, or -1 if there is none. */
   static int lastAnnouncedPort(FileSystem fs, Path log) throws IOException {
+    LogTarget t = lastAnnounced(fs, log);
+    return t == null ? -1 : t.port();
+  }
+
+  /**
+   * The broadcast announced by the last {@code Startup complete} line of {@code log}, or {@code
+   * null} if there is none.
+   */
+  static LogTarget lastAnnounced(FileSystem fs, Path log) throws IOException {
     if (!fs.exists(log)) {
-      return -1;
+      return null;
     }
     String tail;
     try (ReadableFile f = fs.openRead(log)) {
@@ -100,10 +120,14 @@ final class RunningEngine {
       tail = new String(f.read(size - n, n), StandardCharsets.UTF_8);
     }
     Matcher m = ANNOUNCEMENT.matcher(tail);
-    int port = -1;
+    LogTarget found = null;
     while (m.find()) {
-      port = Integer.parseInt(m.group(1));
+      Matcher socket = SOCKET.matcher(m.group(2));
+      found =
+          socket.find() && !socket.group(1).equals("null") && !socket.group(1).isEmpty()
+              ? LogTarget.unix(Path.of(socket.group(1)))
+              : LogTarget.tcp(Integer.parseInt(m.group(1)));
     }
-    return port;
+    return found;
   }
 }

@@ -86,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
               + " must authenticate");
     }
     KiwiCommand root = (KiwiCommand) spec.root().userObject();
-    StorageEngine engine = root.open(EngineHost.Access.WRITE);
+    StorageEngine engine = root.open(EngineHost.Access.WRITE, true);
     KiwiServer server;
     try {
       server = KiwiServer.start(engine, options.withTerminal(new WebTerminal(engine)));

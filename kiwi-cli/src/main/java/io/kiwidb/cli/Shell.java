@@ -93,8 +93,8 @@ final class Shell {
     }
 
     @Override
-    public int followedLogPort() {
-      return shell.engine.logPort();
+    public LogTarget followedLog() {
+      return LogTarget.of(shell.engine);
     }
 
     @Override

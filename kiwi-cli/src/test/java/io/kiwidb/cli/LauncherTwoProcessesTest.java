@@ -82,6 +82,66 @@ class LauncherTwoProcessesTest {
     assertEquals("v\n", kiwi.run("get", "--data", data, "k").out(), "the shell's write is durable");
   }
 
+  @Test
+  void aUnixSocketBroadcastIsForTheOwnerOnlyAndTailLogFindsIt() throws Exception {
+    KiwiLauncher kiwi = new KiwiLauncher(work);
+    Path dataDir = java.nio.file.Files.createDirectories(work.resolve("u"));
+    String data = dataDir.toString();
+    java.nio.file.Files.writeString(
+        dataDir.resolve("config.json"), "{\"log_broadcast\": \"unix\"}");
+    Path socket = dataDir.resolve("logs").resolve("kiwidb.sock");
+    try (KiwiLauncher.Child shell = kiwi.start("shell", "--data", data, "--no-history")) {
+      shell.write("stats --json\n");
+      shell.awaitOutput("the shell's stats", r -> r.out().contains("\"log_port\""), 60);
+      assertTrue(java.nio.file.Files.exists(socket), "the socket is in the logs directory");
+      assertEquals(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+          java.nio.file.Files.getPosixFilePermissions(socket));
+      try (KiwiLauncher.Child tail = kiwi.start("tail-log", "--data", data)) {
+        tail.awaitOutput(
+            "the tail to connect",
+            r -> r.err().contains("tailing the log on " + socket + " (Ctrl-C to stop)"),
+            60);
+        awaitRegistered(tail, shell);
+        shell.closeStdin();
+        CliRun ended = tail.await(30);
+        assertEquals(0, ended.code(), ended::toString);
+        assertTrue(ended.out().contains("Shutdown started"), ended::toString);
+      }
+      assertEquals(0, shell.await(30).code());
+    }
+    assertTrue(!java.nio.file.Files.exists(socket), "the socket is removed when the engine closes");
+  }
+
+  @Test
+  void oneShotCommandsRunNoBroadcastEvenWhenThePortIsTaken() throws Exception {
+    KiwiLauncher kiwi = new KiwiLauncher(work);
+    Path dataDir = java.nio.file.Files.createDirectories(work.resolve("o"));
+    String data = dataDir.toString();
+    // Whatever the config says, a one-shot command opens no listener: not the preferred port,
+    // and no fallback port with its warning when that one is busy.
+    try (java.net.ServerSocket busy =
+        new java.net.ServerSocket(
+            0, 1, java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+      java.nio.file.Files.writeString(
+          dataDir.resolve("config.json"), "{\"log_broadcast_port\": " + busy.getLocalPort() + "}");
+      CliRun put = kiwi.run("put", "--data", data, "k", "v");
+      assertEquals(0, put.code(), put::toString);
+      assertEquals("", put.err(), "no broadcast warning on stderr");
+      CliRun get = kiwi.run("get", "--data", data, "k");
+      assertEquals("v\n", get.out(), get::toString);
+      assertEquals("", get.err(), get::toString);
+    }
+    String log = java.nio.file.Files.readString(dataDir.resolve("logs/kiwidb.log"));
+    assertTrue(log.contains("Startup complete"), "the engine log file is written: " + log);
+    assertTrue(!log.contains("Log broadcast port taken"), log);
+    assertTrue(
+        log.lines()
+            .filter(l -> l.contains("Startup complete"))
+            .allMatch(l -> l.contains("log_port=\"0\"")),
+        log);
+  }
+
   /**
    * Has the shell log (an empty flush logs "Engine FLUSH (manual) requested") until the tail shows
    * such a line. The tail says it is tailing as soon as its connect returns, which is before the

@@ -103,7 +103,7 @@ class LogTailTest {
     FakeStorageEngine engine = new FakeStorageEngine(dir);
     CliRun run = CliRun.run(engine.opener(), "tail-log\n", "shell", "--data", dir.toString());
     assertEquals(ExitCodes.DATA_DIR, run.code(), run::toString);
-    assertEquals("the log broadcast server is disabled (log port 0)\n", run.err());
+    assertEquals("the log broadcast server is off (log port 0; see log_broadcast)\n", run.err());
   }
 
   @Test
@@ -139,6 +139,82 @@ class LogTailTest {
   }
 
   @Test
+  void anAnnouncedSocketWinsOverThePortAndANullSocketIsTcp() throws IOException {
+    Path log = dir.resolve("kiwidb.log");
+    io.kiwidb.api.spi.FileSystem fs = io.kiwidb.fs.FileSystems.local();
+    java.nio.file.Files.writeString(
+        log,
+        "2026-01-01T00:00:00Z INFO  [main] x - Startup complete data_root=\"/d\" log_port=\"0\""
+            + " log_socket=\"/d/logs/kiwidb.sock\"\n");
+    assertEquals(
+        LogTarget.unix(Path.of("/d/logs/kiwidb.sock")), RunningEngine.lastAnnounced(fs, log));
+    java.nio.file.Files.writeString(
+        log,
+        "2026-01-01T00:00:00Z INFO  [main] x - Startup complete log_port=\"9010\""
+            + " log_socket=\"null\"\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    assertEquals(LogTarget.tcp(9010), RunningEngine.lastAnnounced(fs, log), "the last one counts");
+  }
+
+  @Test
+  void followsAUnixDomainSocketAndKeepsTheConnectionAlive() throws Exception {
+    Path socket = dir.resolve("kiwidb.sock");
+    try (var listener =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      listener.bind(java.net.UnixDomainSocketAddress.of(socket));
+      java.util.concurrent.atomic.AtomicInteger keepAlives =
+          new java.util.concurrent.atomic.AtomicInteger();
+      Thread fake =
+          new Thread(
+              () -> {
+                try (var client = listener.accept()) {
+                  client.write(
+                      java.nio.ByteBuffer.wrap("first\n".getBytes(StandardCharsets.UTF_8)));
+                  // Say nothing until the tail has sent two keep-alives, then the last line.
+                  java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(16);
+                  while (keepAlives.get() < 2 && client.read(in) > 0) {
+                    in.flip();
+                    while (in.hasRemaining()) {
+                      if (in.get() == '\n') {
+                        keepAlives.incrementAndGet();
+                      }
+                    }
+                    in.clear();
+                  }
+                  client.write(java.nio.ByteBuffer.wrap("last\n".getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                  // The assertions below fail.
+                }
+              },
+              "fake-unix-log-server");
+      fake.start();
+      CliRun run =
+          CliRun.run(
+              new FakeStorageEngine(dir).opener(), "", "tail-log", "--socket", socket.toString());
+      fake.join(10_000);
+      assertEquals(0, run.code(), run::toString);
+      assertEquals(List.of("first", "last"), run.lines());
+      assertTrue(keepAlives.get() >= 2, "keep-alives sent: " + keepAlives.get());
+      assertTrue(run.err().contains("tailing the log on " + socket), run::toString);
+    }
+  }
+
+  @Test
+  void portAndSocketTogetherAreAUsageError() {
+    CliRun run =
+        CliRun.run(
+            new FakeStorageEngine(dir).opener(),
+            "",
+            "tail-log",
+            "--port",
+            "9009",
+            "--socket",
+            "/tmp/x.sock");
+    assertEquals(ExitCodes.USAGE, run.code(), run::toString);
+    assertTrue(run.err().contains("give --port or --socket, not both"), run::toString);
+  }
+
+  @Test
   void anUnreachablePortIsAnIoError() throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -160,7 +236,7 @@ class LogTailTest {
     boolean[] stoppable = {false};
     long lines =
         LogTail.follow(
-            server.getLocalPort(),
+            LogTarget.tcp(server.getLocalPort()),
             line -> {},
             () -> {
               Runnable stop = handler.get();
@@ -202,7 +278,7 @@ class LogTailTest {
       java.io.StringWriter sw = new java.io.StringWriter();
       long lines =
           LogTail.follow(
-              silent.getLocalPort(),
+              LogTarget.tcp(silent.getLocalPort()),
               sw::write,
               () -> {},
               r -> {

@@ -125,7 +125,7 @@ class ScriptedShellTest {
             "stats",
             "config [set <key> <value>]",
             "trace <key>",
-            "tail-log [--port <port>]",
+            "tail-log [--port <port>] [--socket <file>]",
             "help [command]",
             "exit, quit")) {
       assertTrue(

@@ -5,6 +5,8 @@ import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import io.kiwidb.api.InvalidConfigException;
 import io.kiwidb.api.KiwiException;
+import io.kiwidb.api.OpenOptions;
+import io.kiwidb.api.ProgressListener;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.engine.config.ConfigStore;
 import io.kiwidb.engine.internal.EngineInjector;
@@ -72,23 +74,29 @@ final class EngineEnvironment implements AutoCloseable {
    */
   public static EngineEnvironment open(
       FileSystem fs, Path dataRoot, Path configPath, SpiCatalog catalog, List<Module> overrides) {
-    return open(fs, dataRoot, configPath, catalog, overrides, false);
+    return open(
+        fs, dataRoot, OpenOptions.defaults().withConfigFile(configPath), catalog, overrides, false);
   }
 
   /**
-   * Opens an engine's environment, read-write as {@link #open(FileSystem, Path, Path, SpiCatalog,
-   * List)} does, or read-only: then the directory is locked shared and nothing is created ({@link
+   * Opens an engine's environment with {@link OpenOptions} (its config file, whether the log
+   * broadcast may run, and the recovery progress listener, bound for {@link RecoveryProgress}),
+   * read-write, or read-only: then the directory is locked shared and nothing is created ({@link
    * DataDirectory#openReadOnly}), the config file is only read ({@link ConfigStore#openReadOnly}),
-   * and there is no log file (the broadcast follows the config as usual).
+   * and there is no log file (the broadcast follows the config and the options as usual).
+   *
+   * @see #open(FileSystem, Path, Path, SpiCatalog, List)
    */
   public static EngineEnvironment open(
       FileSystem fs,
       Path dataRoot,
-      Path configPath,
+      OpenOptions options,
       SpiCatalog catalog,
       List<Module> overrides,
       boolean readOnly) {
     Objects.requireNonNull(catalog, "catalog");
+    Objects.requireNonNull(options, "options");
+    Path configPath = options.configFile();
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       DataDirectory dir =
@@ -97,11 +105,13 @@ final class EngineEnvironment implements AutoCloseable {
       Path configFile = configPath != null ? configPath : dir.configFile();
       ConfigStore store =
           readOnly ? ConfigStore.openReadOnly(fs, configFile) : ConfigStore.open(fs, configFile);
+      LoggingOptions logOptions =
+          LoggingOptions.from(store.current(), !readOnly && fs == FileSystems.local());
+      if (!options.logBroadcast()) {
+        logOptions = logOptions.withBroadcast(LoggingOptions.Broadcast.OFF);
+      }
       EngineLogging logging =
-          EngineLogging.start(
-              dir.logsDir(),
-              EngineLogging.newEngineId(dir.root()),
-              LoggingOptions.from(store.current(), !readOnly && fs == FileSystems.local()));
+          EngineLogging.start(dir.logsDir(), EngineLogging.newEngineId(dir.root()), logOptions);
       opened.add(0, logging);
       Injector injector =
           logging.call(
@@ -110,6 +120,7 @@ final class EngineEnvironment implements AutoCloseable {
                     .addKeyValue("data_root", dir.root())
                     .addKeyValue("log_file", logging.logFile().orElse(null))
                     .addKeyValue("log_port", logging.logPort())
+                    .addKeyValue("log_socket", logging.logSocket().orElse(null))
                     .addKeyValue("engine_id", logging.engineId())
                     .log("Startup started");
                 LOG.atInfo()
@@ -118,7 +129,12 @@ final class EngineEnvironment implements AutoCloseable {
                     .log("Config loaded");
                 Injector created =
                     EngineInjector.create(
-                        Modules.override(new EnvironmentModule(dir, store, logging, catalog))
+                        Modules.override(
+                                new EnvironmentModule(dir, store, logging, catalog),
+                                binder ->
+                                    binder
+                                        .bind(ProgressListener.class)
+                                        .toInstance(options.progress()))
                             .with(overrides));
                 SpiCatalog known = created.getInstance(SpiCatalog.class);
                 known.check(store.current());

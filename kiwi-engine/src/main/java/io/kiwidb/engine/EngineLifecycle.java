@@ -92,6 +92,7 @@ final class EngineLifecycle {
         .addKeyValue("seq", sequencer.visible())
         .addKeyValue("l0_sstables", storage.tables().l0Count())
         .addKeyValue("log_port", logging.logPort())
+        .addKeyValue("log_socket", logging.logSocket().orElse(null))
         .addKeyValue("read_only", access.isReadOnly())
         .log();
   }

@@ -2,6 +2,7 @@ package io.kiwidb.engine;
 
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import io.kiwidb.api.OpenOptions;
 import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.engine.internal.EngineInjector;
 import io.kiwidb.engine.internal.SpiCatalog;
@@ -27,20 +28,20 @@ final class EngineOpener {
   /** An open engine and the environment it runs in (closed after it). */
   record Opened(EngineCore core, EngineEnvironment env) {}
 
-  static Opened open(FileSystem fs, Path dataRoot, Path configPath, List<Module> overrides) {
-    return open(fs, dataRoot, configPath, overrides, false);
+  static Opened open(FileSystem fs, Path dataRoot, OpenOptions options, List<Module> overrides) {
+    return open(fs, dataRoot, options, overrides, false);
   }
 
   static Opened open(
-      FileSystem fs, Path dataRoot, Path configPath, List<Module> overrides, boolean readOnly) {
+      FileSystem fs, Path dataRoot, OpenOptions options, List<Module> overrides, boolean readOnly) {
     // A read-only open creates nothing, so it has nothing to undo.
     FailedOpenCleanup cleanup =
-        readOnly ? null : FailedOpenCleanup.before(fs, dataRoot, configPath);
+        readOnly ? null : FailedOpenCleanup.before(fs, dataRoot, options.configFile());
     EngineEnvironment env;
     try {
       env =
           EngineEnvironment.open(
-              fs, dataRoot, configPath, SpiCatalog.installed(), overrides, readOnly);
+              fs, dataRoot, options, SpiCatalog.installed(), overrides, readOnly);
     } catch (RuntimeException | Error e) {
       if (cleanup != null) {
         cleanup.undo(e);

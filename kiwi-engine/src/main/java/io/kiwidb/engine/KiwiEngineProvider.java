@@ -1,5 +1,6 @@
 package io.kiwidb.engine;
 
+import io.kiwidb.api.OpenOptions;
 import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.spi.EngineProvider;
 import java.nio.file.Path;
@@ -15,7 +16,12 @@ public final class KiwiEngineProvider implements EngineProvider {
   }
 
   @Override
-  public StorageEngine openReadOnly(Path dataRoot, Path configPath) {
-    return LsmEngine.builder(dataRoot).config(configPath).readOnly(true).open();
+  public StorageEngine openReadOnly(Path dataRoot, OpenOptions options) {
+    return LsmEngine.builder(dataRoot).options(options).readOnly(true).open();
+  }
+
+  @Override
+  public StorageEngine open(Path dataRoot, OpenOptions options) {
+    return LsmEngine.builder(dataRoot).options(options).open();
   }
 }

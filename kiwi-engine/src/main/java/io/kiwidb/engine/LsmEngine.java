@@ -13,6 +13,7 @@ import io.kiwidb.api.Limits;
 import io.kiwidb.api.LookupTrace;
 import io.kiwidb.api.MemListing;
 import io.kiwidb.api.MemTableDetail;
+import io.kiwidb.api.OpenOptions;
 import io.kiwidb.api.ScanOptions;
 import io.kiwidb.api.Snapshot;
 import io.kiwidb.api.StorageEngine;
@@ -111,7 +112,7 @@ public final class LsmEngine implements StorageEngine {
    */
   public static final class Builder {
     private final Path dataRoot;
-    private Path configPath;
+    private OpenOptions options = OpenOptions.defaults();
     private FileSystem fs = FileSystems.local();
     private final List<Module> modules = new ArrayList<>();
     private boolean readOnly;
@@ -122,7 +123,16 @@ public final class LsmEngine implements StorageEngine {
 
     /** The config file; {@code null} (the default) for {@code <dataRoot>/config.json}. */
     public Builder config(Path file) {
-      this.configPath = file;
+      this.options = options.withConfigFile(file);
+      return this;
+    }
+
+    /**
+     * The open options: config file, log broadcast, recovery progress (replaces what {@link
+     * #config} set).
+     */
+    public Builder options(OpenOptions openOptions) {
+      this.options = Objects.requireNonNull(openOptions, "openOptions");
       return this;
     }
 
@@ -160,7 +170,7 @@ public final class LsmEngine implements StorageEngine {
      */
     public LsmEngine open() {
       return new LsmEngine(
-          EngineOpener.open(fs, dataRoot, configPath, List.copyOf(modules), readOnly));
+          EngineOpener.open(fs, dataRoot, options, List.copyOf(modules), readOnly));
     }
   }
 
@@ -351,6 +361,11 @@ public final class LsmEngine implements StorageEngine {
   }
 
   @Override
+  public Optional<Path> logSocket() {
+    return core.logging().logSocket();
+  }
+
+  @Override
   public Map<String, Object> config() {
     core.checkOpen("config");
     return core.inspector().configMap();
@@ -362,8 +377,11 @@ public final class LsmEngine implements StorageEngine {
     try {
       if (core.close()) {
         int port = core.logPort();
+        Optional<Path> socket = core.logging().logSocket();
         if (port != 0) {
           LOG.atInfo().setMessage("Log server stopping").addKeyValue("port", port).log();
+        } else if (socket.isPresent()) {
+          LOG.atInfo().setMessage("Log server stopping").addKeyValue("socket", socket.get()).log();
         }
         LOG.info("Shutdown complete");
       }

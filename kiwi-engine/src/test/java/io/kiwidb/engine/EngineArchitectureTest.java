@@ -93,6 +93,22 @@ class EngineArchitectureTest {
         .check(imported());
   }
 
+  /**
+   * Guava is on the path only because Guice needs it (docs/decisions.md, "Slim runtime"): the
+   * engine's own code must not start leaning on it, or it could never be dropped with Guice.
+   */
+  @Test
+  void theEngineItselfUsesNoGuava() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.kiwidb..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("com.google.common..")
+        .because("Guava is there for Guice only; the engine and its components use the JDK")
+        .check(imported());
+  }
+
   /** The rule is not vacuous: the engine does depend on each component, through its interface. */
   @Test
   void theEngineDependsOnEveryComponentInterface() {

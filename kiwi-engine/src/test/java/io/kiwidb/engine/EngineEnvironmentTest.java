@@ -48,18 +48,20 @@ class EngineEnvironmentTest {
 
   @Test
   void opensEverythingAndClosesInOrder() {
-    EngineEnvironment env = EngineEnvironment.open(fs, ROOT, null, catalog(), List.of());
+    EngineEnvironment env = EngineEnvironment.open(fs, ROOT, (Path) null, catalog(), List.of());
     assertEquals("arena", env.injector().getInstance(MemTableFactory.class).name());
     assertEquals(ROOT.resolve("config.json"), env.config().file());
     assertTrue(env.logging().logFile().isEmpty(), "no real files for an in-memory store");
     assertTrue(routerAttached());
     assertThrows(
-        KiwiException.class, () -> EngineEnvironment.open(fs, ROOT, null, catalog(), List.of()));
+        KiwiException.class,
+        () -> EngineEnvironment.open(fs, ROOT, (Path) null, catalog(), List.of()));
     assertTrue(routerAttached(), "the failed second open left the first engine's logging alone");
     env.close();
     env.close();
     assertFalse(routerAttached());
-    EngineEnvironment.open(fs, ROOT, null, catalog(), List.of()).close(); // the lock was released
+    EngineEnvironment.open(fs, ROOT, (Path) null, catalog(), List.of())
+        .close(); // the lock was released
   }
 
   @Test
@@ -69,12 +71,13 @@ class EngineEnvironmentTest {
     InvalidConfigException e =
         assertThrows(
             InvalidConfigException.class,
-            () -> EngineEnvironment.open(fs, ROOT, null, catalog(), List.of()));
+            () -> EngineEnvironment.open(fs, ROOT, (Path) null, catalog(), List.of()));
     assertEquals("block_size", e.key());
     assertArrayEquals(before, fs.contents(ROOT.resolve("config.json")));
     assertFalse(routerAttached());
     write(ROOT.resolve("config.json"), "{\"block_size\": 8192}");
-    try (EngineEnvironment env = EngineEnvironment.open(fs, ROOT, null, catalog(), List.of())) {
+    try (EngineEnvironment env =
+        EngineEnvironment.open(fs, ROOT, (Path) null, catalog(), List.of())) {
       assertEquals(8192, env.config().current().blockSize());
     }
   }
@@ -85,11 +88,12 @@ class EngineEnvironmentTest {
     InvalidConfigException e =
         assertThrows(
             InvalidConfigException.class,
-            () -> EngineEnvironment.open(fs, ROOT, null, catalog(), List.of()));
+            () -> EngineEnvironment.open(fs, ROOT, (Path) null, catalog(), List.of()));
     assertTrue(e.getMessage().contains("installed: [bloom, none]"), e.getMessage());
     assertFalse(routerAttached());
     write(ROOT.resolve("config.json"), "{}");
-    try (EngineEnvironment env = EngineEnvironment.open(fs, ROOT, null, catalog(), List.of())) {
+    try (EngineEnvironment env =
+        EngineEnvironment.open(fs, ROOT, (Path) null, catalog(), List.of())) {
       assertThrows(
           InvalidConfigException.class, () -> env.config().update("memtable_impl", "hash"));
     }

@@ -101,7 +101,7 @@ public final class KiwiServer implements AutoCloseable {
               + " characters), which every request must then send as a bearer token");
     }
     Security security = new Security(options.token(), loopback);
-    EventHub events = new EventHub(engine.logPort());
+    EventHub events = new EventHub(engine.logPort(), engine.logSocket().orElse(null));
     StatsSampler sampler = new StatsSampler(engine, events::publishStats);
     SnapshotLeases snapshots = new SnapshotLeases(engine, options.snapshotTtl());
     LoadGenerator load = new LoadGenerator(engine);

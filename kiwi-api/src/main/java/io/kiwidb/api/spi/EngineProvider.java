@@ -1,5 +1,6 @@
 package io.kiwidb.api.spi;
 
+import io.kiwidb.api.OpenOptions;
 import io.kiwidb.api.StorageEngine;
 import java.nio.file.Path;
 
@@ -21,10 +22,26 @@ public interface EngineProvider {
    * The default refuses: an engine that supports it overrides this.
    *
    * @param dataRoot the data directory
-   * @param configPath the config file, or {@code null} for {@code <dataRoot>/config.json}
+   * @param options the config file, log broadcast and progress listener, as for {@link #open(Path,
+   *     OpenOptions)}
    * @throws UnsupportedOperationException if this engine cannot open stores read-only
    */
-  default StorageEngine openReadOnly(Path dataRoot, Path configPath) {
+  default StorageEngine openReadOnly(Path dataRoot, OpenOptions options) {
     throw new UnsupportedOperationException(getClass().getName() + " cannot open stores read-only");
+  }
+
+  /**
+   * Opens or creates a store with {@link OpenOptions}. The default serves only options that differ
+   * from {@link OpenOptions#defaults()} in the config file, and refuses the others rather than
+   * ignoring them.
+   *
+   * @throws UnsupportedOperationException if this provider cannot honour {@code options}
+   */
+  default StorageEngine open(Path dataRoot, OpenOptions options) {
+    if (!options.logBroadcast() || options.progress() != io.kiwidb.api.ProgressListener.NONE) {
+      throw new UnsupportedOperationException(
+          getClass().getName() + " supports no open options but the config file: " + options);
+    }
+    return open(dataRoot, options.configFile());
   }
 }

@@ -153,6 +153,19 @@ public final class ConfigKeys {
           .range(0, 65535)
           .reopen(
               "preferred broadcast port; a free one is used when it is taken; 0 = any free port");
+  public static final ConfigKey LOG_BROADCAST =
+      choice("log_broadcast", "tcp")
+          .oneOf("tcp", "unix", "off")
+          .reopen(
+              "where the log broadcast listens: tcp = 127.0.0.1 at log_broadcast_port; unix = the"
+                  + " socket logs/kiwidb.sock, for the owner only; off = nowhere (as"
+                  + " log_broadcast_enabled = false, which wins)");
+  public static final ConfigKey LOG_BROADCAST_IDLE_TIMEOUT_S =
+      integer("log_broadcast_idle_timeout_s", 300, "s")
+          .range(0, 86400)
+          .reopen(
+              "disconnect a broadcast client that neither reads nor sends anything for this long"
+                  + " (kiwi tail-log sends a keep-alive every second); 0 = never, else at least 5");
   public static final ConfigKey L0_SLOWDOWN_WRITES_THRESHOLD =
       integer("l0_slowdown_writes_threshold", 20, "files")
           .range(1, 10000)
@@ -214,6 +227,8 @@ public final class ConfigKeys {
             WAL_RECOVERY_MODE,
             LOG_BROADCAST_ENABLED,
             LOG_BROADCAST_PORT,
+            LOG_BROADCAST,
+            LOG_BROADCAST_IDLE_TIMEOUT_S,
             L0_SLOWDOWN_WRITES_THRESHOLD,
             L0_STOP_WRITES_THRESHOLD,
             LEVEL_SIZE_MULTIPLIER,

@@ -45,6 +45,10 @@ public final class EngineConfig {
   }
 
   private static final long MIB = 1L << 20;
+
+  /** The smallest {@code log_broadcast_idle_timeout_s} other than 0. */
+  private static final int MIN_IDLE_TIMEOUT_S = 5;
+
   private static final EngineConfig DEFAULTS = new EngineConfig(Map.of(), null);
 
   private final Map<String, Object> values;
@@ -73,6 +77,8 @@ public final class EngineConfig {
   private final WalRecoveryMode walRecoveryMode;
   private final boolean logBroadcastEnabled;
   private final int logBroadcastPort;
+  private final String logBroadcast;
+  private final int logBroadcastIdleTimeoutS;
   private final int l0SlowdownWritesThreshold;
   private final int l0StopWritesThreshold;
   private final double levelSizeMultiplier;
@@ -115,6 +121,8 @@ public final class EngineConfig {
         WalRecoveryMode.valueOf(str(ConfigKeys.WAL_RECOVERY_MODE).toUpperCase(Locale.ROOT));
     logBroadcastEnabled = (Boolean) values.get(ConfigKeys.LOG_BROADCAST_ENABLED.name());
     logBroadcastPort = num(ConfigKeys.LOG_BROADCAST_PORT);
+    logBroadcast = str(ConfigKeys.LOG_BROADCAST);
+    logBroadcastIdleTimeoutS = num(ConfigKeys.LOG_BROADCAST_IDLE_TIMEOUT_S);
     l0SlowdownWritesThreshold = num(ConfigKeys.L0_SLOWDOWN_WRITES_THRESHOLD);
     l0StopWritesThreshold = num(ConfigKeys.L0_STOP_WRITES_THRESHOLD);
     levelSizeMultiplier = dbl(ConfigKeys.LEVEL_SIZE_MULTIPLIER);
@@ -178,6 +186,16 @@ public final class EngineConfig {
   }
 
   private void checkCrossKeyRules(String blame) {
+    // Our own broadcast clients send a keep-alive every second; a timeout of a few seconds would
+    // drop them on a loaded machine.
+    if (logBroadcastIdleTimeoutS > 0 && logBroadcastIdleTimeoutS < MIN_IDLE_TIMEOUT_S) {
+      throw new InvalidConfigException(
+          ConfigKeys.LOG_BROADCAST_IDLE_TIMEOUT_S.name(),
+          logBroadcastIdleTimeoutS,
+          "must be 0 (never) or at least "
+              + MIN_IDLE_TIMEOUT_S
+              + " s: kiwi tail-log and the dashboard send a keep-alive every second");
+    }
     // Slowing writers before compaction is even due would throttle a healthy store, and stopping
     // before slowing would turn a gradual back-pressure into a cliff.
     requireAtMost(
@@ -345,6 +363,16 @@ public final class EngineConfig {
   /** {@code log_broadcast_port}; 0 means any free port. */
   public int logBroadcastPort() {
     return logBroadcastPort;
+  }
+
+  /** {@code log_broadcast}: {@code tcp}, {@code unix} or {@code off}. */
+  public String logBroadcast() {
+    return logBroadcast;
+  }
+
+  /** {@code log_broadcast_idle_timeout_s}; {@link Duration#ZERO} means never. */
+  public Duration logBroadcastIdleTimeout() {
+    return Duration.ofSeconds(logBroadcastIdleTimeoutS);
   }
 
   /** {@code l0_slowdown_writes_threshold}. */

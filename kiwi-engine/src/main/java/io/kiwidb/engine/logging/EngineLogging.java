@@ -1,13 +1,9 @@
 package io.kiwidb.engine.logging;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.rolling.RollingFileAppender;
-import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
-import ch.qos.logback.core.util.FileSize;
+import io.kiwidb.api.spi.LogCapture;
+import io.kiwidb.api.spi.NamedProviders;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -15,14 +11,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One engine's logging: its rolling {@code <data_root>/logs/kiwidb.log} and its TCP log broadcast
- * server. Started first when an engine opens, closed last when it closes.
+ * One engine's logging: its rolling {@code <data_root>/logs/kiwidb.log} and its log broadcast
+ * server (on 127.0.0.1 or a Unix-domain socket). Started first when an engine opens, closed last
+ * when it closes.
  *
  * <p>Routing: every kiwi-db class logs through ordinary slf4j loggers under {@code io.kiwidb}
  * (including the WAL, memtable and table modules, which know nothing of engines). An event belongs
@@ -30,20 +26,23 @@ import org.slf4j.MDC;
  * sets it on its own threads ({@link #threadFactory}) and around each public call on caller threads
  * ({@link #enter()}). See {@code docs/logging.md} for why MDC rather than per-engine logger names.
  *
- * <p>The application's logback configuration is left in place: one appender is added to the {@code
- * io.kiwidb} logger (never a reset, never the root), so kiwi-db events also reach the application's
- * appenders as before. With another slf4j binding there is no engine file; the broadcast server
- * still runs but has nothing to stream, and a warning says so.
+ * <p>Capture: the engine's own file and broadcast stream are fed by a {@link LogCapture} found
+ * through ServiceLoader that works with the slf4j binding in use (the {@code logback} one in {@code
+ * io.kiwidb:kiwi-engine-logback}). This module has no logging backend of its own: with no such
+ * capture there is no engine file and no broadcast server (one INFO line says so), and kiwi-db's
+ * lines go wherever the application's binding sends {@code io.kiwidb}.
  *
  * <p>Thread safety: all methods are safe from any thread; {@link #close()} is idempotent.
  */
 public final class EngineLogging implements AutoCloseable {
   /** The MDC key holding the engine id of the code running on a thread. */
-  public static final String MDC_KEY = "kiwi.engine";
+  public static final String MDC_KEY = LogCapture.ENGINE_MDC_KEY;
 
-  /** The line format of the engine file and the broadcast stream. */
-  static final String PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg %kvp%n";
+  /** The engine log's file name in {@code <data_root>/logs}. */
+  public static final String LOG_FILE = "kiwidb.log";
+
+  /** The broadcast socket's file name in {@code <data_root>/logs} ({@code log_broadcast: unix}). */
+  public static final String SOCKET_FILE = "kiwidb.sock";
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineLogging.class);
   private static final AtomicLong IDS = new AtomicLong();
@@ -52,21 +51,15 @@ public final class EngineLogging implements AutoCloseable {
   private static final Scope REMOVE = () -> MDC.remove(MDC_KEY);
 
   private final String engineId;
-  private final LoggerContext context; // null when the binding is not logback
-  private final RollingFileAppender<ILoggingEvent> file;
+  private final LogCapture.Capture capture; // null without a capture
   private final LogBroadcastServer server;
   private final Path logFile;
   private boolean closed;
 
   private EngineLogging(
-      String engineId,
-      LoggerContext context,
-      RollingFileAppender<ILoggingEvent> file,
-      LogBroadcastServer server,
-      Path logFile) {
+      String engineId, LogCapture.Capture capture, LogBroadcastServer server, Path logFile) {
     this.engineId = engineId;
-    this.context = context;
-    this.file = file;
+    this.capture = capture;
     this.server = server;
     this.logFile = logFile;
   }
@@ -78,68 +71,70 @@ public final class EngineLogging implements AutoCloseable {
   }
 
   /**
-   * Starts an engine's logging.
+   * Starts an engine's logging with the first installed {@link LogCapture} that works with the
+   * slf4j binding in use.
    *
    * @param logsDir the engine's log directory ({@code <data_root>/logs}); it must exist when file
-   *     logging is on
+   *     logging or the Unix-domain broadcast is on
    * @param engineId a JVM-unique id, from {@link #newEngineId}
-   * @throws io.kiwidb.api.KiwiIOException if the broadcast server cannot bind at all
+   * @throws io.kiwidb.api.KiwiIOException if the broadcast server cannot listen at all
    * @throws IllegalStateException if an engine with this id is already logging
    */
   public static EngineLogging start(Path logsDir, String engineId, LoggingOptions options) {
-    return start(logsDir, engineId, options, LoggerFactory.getILoggerFactory());
+    return start(logsDir, engineId, options, installedCaptures());
+  }
+
+  /** The log captures on the module or class path, by name. */
+  static List<LogCapture> installedCaptures() {
+    // Through NamedProviders: kiwi-api declares `uses` for every SPI.
+    return List.copyOf(NamedProviders.all(LogCapture.class).values());
   }
 
   static EngineLogging start(
-      Path logsDir, String engineId, LoggingOptions options, ILoggerFactory factory) {
+      Path logsDir, String engineId, LoggingOptions options, List<LogCapture> captures) {
     Objects.requireNonNull(logsDir, "logsDir");
     Objects.requireNonNull(engineId, "engineId");
     Objects.requireNonNull(options, "options");
-    LogBroadcastServer server = null;
-    if (options.broadcastEnabled()) {
-      server =
-          new LogBroadcastServer(
-              options.broadcastPort(),
-              options.clientQueueCapacity(),
-              options.maxClients(),
-              engineId);
-      server.start();
-    }
-    if (!(factory instanceof LoggerContext)) {
-      EngineLogging logging = new EngineLogging(engineId, null, null, server, null);
+    LogCapture chosen = captures.stream().filter(LogCapture::available).findFirst().orElse(null);
+    if (chosen == null) {
+      EngineLogging logging = new EngineLogging(engineId, null, null, null);
+      String installed =
+          captures.isEmpty()
+              ? "none installed"
+              : captures.stream().map(LogCapture::name).toList() + " installed";
       logging.run(
           () ->
-              LOG.atWarn()
-                  .addKeyValue("binding", factory.getClass().getName())
+              LOG.atInfo()
+                  .addKeyValue("binding", LoggerFactory.getILoggerFactory().getClass().getName())
+                  .addKeyValue("log_captures", installed)
                   .setMessage(
-                      "slf4j is not bound to logback: no engine log file, and the log broadcast"
-                          + " server has nothing to stream")
+                      "No engine log file and no log broadcast: no log capture works with this"
+                          + " slf4j binding (io.kiwidb:kiwi-engine-logback does with logback);"
+                          + " kiwi-db logs only through the application's binding")
                   .log());
       return logging;
     }
-    LoggerContext ctx = (LoggerContext) factory;
-    RollingFileAppender<ILoggingEvent> file = null;
-    Path logFile = null;
+    LogBroadcastServer server = LogBroadcastServer.forOptions(options, logsDir, engineId);
+    if (server != null) {
+      server.start();
+    }
+    Path logFile = options.fileEnabled() ? logsDir.resolve(LOG_FILE) : null;
+    LogCapture.Capture capture;
     try {
-      PatternLayout layout = new PatternLayout();
-      layout.setContext(ctx);
-      layout.setPattern(PATTERN);
-      layout.start();
-      if (options.fileEnabled()) {
-        logFile = logsDir.resolve("kiwidb.log");
-        file = startFile(ctx, logsDir, logFile, engineId, options);
-      }
-      LogRouter.register(ctx, engineId, new EngineSinks(file, server, layout));
+      capture =
+          chosen.start(
+              engineId,
+              logFile,
+              new LogCapture.Rolling(
+                  options.maxFileBytes(), options.maxHistoryDays(), options.totalSizeCapBytes()),
+              server);
     } catch (RuntimeException e) {
-      if (file != null) {
-        file.stop();
-      }
       if (server != null) {
         server.stop();
       }
       throw e;
     }
-    EngineLogging logging = new EngineLogging(engineId, ctx, file, server, logFile);
+    EngineLogging logging = new EngineLogging(engineId, capture, server, logFile);
     if (server != null && server.usedFallbackPort()) {
       int port = server.port();
       logging.run(
@@ -153,45 +148,22 @@ public final class EngineLogging implements AutoCloseable {
     return logging;
   }
 
-  private static RollingFileAppender<ILoggingEvent> startFile(
-      LoggerContext ctx, Path logsDir, Path logFile, String engineId, LoggingOptions options) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(ctx);
-    encoder.setPattern(PATTERN);
-    encoder.start();
-
-    RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
-    appender.setContext(ctx);
-    appender.setName("kiwidb-file-" + engineId);
-    appender.setFile(logFile.toString());
-    appender.setEncoder(encoder);
-
-    SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
-    policy.setContext(ctx);
-    policy.setParent(appender);
-    policy.setFileNamePattern(logsDir.resolve("kiwidb.%d{yyyy-MM-dd}.%i.log.gz").toString());
-    policy.setMaxFileSize(new FileSize(options.maxFileBytes()));
-    policy.setMaxHistory(options.maxHistoryDays());
-    policy.setTotalSizeCap(new FileSize(options.totalSizeCapBytes()));
-    policy.start();
-    appender.setRollingPolicy(policy);
-    appender.start();
-    if (!appender.isStarted()) {
-      policy.stop();
-      throw new IllegalStateException(
-          "cannot open the engine log " + logFile + "; see logback's status messages");
-    }
-    return appender;
-  }
-
   /** This engine's id, as found in the MDC under {@link #MDC_KEY}. */
   public String engineId() {
     return engineId;
   }
 
-  /** The broadcast server's port, or 0 when broadcasting is off (or after close). */
+  /**
+   * The broadcast server's TCP port, or 0 when broadcasting is off, on a Unix-domain socket, or
+   * after close.
+   */
   public int logPort() {
     return server == null ? 0 : server.port();
+  }
+
+  /** The broadcast server's Unix-domain socket, or empty when it listens on none. */
+  public Optional<Path> logSocket() {
+    return server == null ? Optional.empty() : server.socketFile();
   }
 
   /** The engine log file, or empty when file logging is off. */
@@ -283,9 +255,8 @@ public final class EngineLogging implements AutoCloseable {
   }
 
   /**
-   * Detaches the engine's sinks, closes its log file and stops its broadcast server (closing every
-   * client). Call it last when the engine closes, so shutdown lines are still written and streamed.
-   * Idempotent.
+   * Stops the capture (closing the log file) and the broadcast server (closing every client). Call
+   * it last when the engine closes, so shutdown lines are still written and streamed. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -293,11 +264,8 @@ public final class EngineLogging implements AutoCloseable {
       return;
     }
     closed = true;
-    if (context != null) {
-      LogRouter.unregister(context, engineId);
-    }
-    if (file != null) {
-      file.stop();
+    if (capture != null) {
+      capture.close();
     }
     if (server != null) {
       server.stop();

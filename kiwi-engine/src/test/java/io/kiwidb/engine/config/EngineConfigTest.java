@@ -16,7 +16,7 @@ class EngineConfigTest {
 
   @Test
   void registryHasEveryReferenceKeyAndOurs() {
-    assertEquals(30, ConfigKeys.all().size());
+    assertEquals(32, ConfigKeys.all().size());
     for (String k :
         new String[] {
           "env",

@@ -74,7 +74,17 @@ class LoggingConformanceTest {
   void theLogFileRolls() throws IOException {
     Path logs = tmp.resolve("rolling/logs");
     Files.createDirectories(logs);
-    LoggingOptions small = new LoggingOptions(true, false, 0, 16, 1, 1024, 7, 1L << 20);
+    LoggingOptions small =
+        new LoggingOptions(
+            true,
+            LoggingOptions.Broadcast.OFF,
+            0,
+            java.time.Duration.ZERO,
+            16,
+            1,
+            1024,
+            7,
+            1L << 20);
     org.slf4j.Logger log = LoggerFactory.getLogger("io.kiwidb.conformance.Rolling");
     try (EngineLogging logging =
         EngineLogging.start(logs, EngineLogging.newEngineId(logs.getParent()), small)) {

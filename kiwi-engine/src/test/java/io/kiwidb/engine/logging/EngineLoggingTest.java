@@ -7,16 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.kiwidb.api.spi.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.slf4j.helpers.NOPLoggerFactory;
 
 class EngineLoggingTest {
   private static final Logger LOG = LoggerFactory.getLogger(EngineLoggingTest.class);
@@ -233,16 +239,37 @@ class EngineLoggingTest {
   }
 
   @Test
-  void withoutLogbackThereIsNoFileButTheServerRuns() throws Exception {
-    Path logs = Files.createDirectories(tmp.resolve("nop/logs"));
-    EngineLogging l =
-        EngineLogging.start(logs, "nop#1", FILE_AND_BROADCAST, new NOPLoggerFactory());
+  void withoutACaptureThereIsNoFileAndNoBroadcast() throws Exception {
+    Path logs = Files.createDirectories(tmp.resolve("none/logs"));
+    EngineLogging l = EngineLogging.start(logs, "none#1", FILE_AND_BROADCAST, List.of());
     open.add(l);
     assertTrue(l.logFile().isEmpty());
-    assertTrue(l.logPort() > 0);
+    assertEquals(0, l.logPort());
+    assertTrue(l.broadcastServer().isEmpty(), "no listener that would stream nothing");
+    l.run(() -> LOG.info("only through the application's binding"));
     try (var listing = Files.list(logs)) {
       assertEquals(0, listing.count());
     }
+  }
+
+  @Test
+  void aCaptureThatDoesNotWorkWithTheBindingIsSkipped() throws Exception {
+    LogCapture unusable = mock(LogCapture.class);
+    when(unusable.available()).thenReturn(false);
+    when(unusable.name()).thenReturn("log4j2");
+    Path logs = Files.createDirectories(tmp.resolve("skip/logs"));
+    EngineLogging l = EngineLogging.start(logs, "skip#1", FILE_AND_BROADCAST, List.of(unusable));
+    open.add(l);
+    verify(unusable, never()).start(any(), any(), any(), any());
+    assertEquals(0, l.logPort());
+    assertTrue(l.logFile().isEmpty());
+  }
+
+  @Test
+  void theInstalledLogbackCaptureIsFound() {
+    assertEquals(
+        List.of("logback"),
+        EngineLogging.installedCaptures().stream().map(LogCapture::name).toList());
   }
 
   @Test
@@ -279,6 +306,7 @@ class EngineLoggingTest {
             .with("log_broadcast_port", 9100);
     LoggingOptions o = LoggingOptions.from(config, true);
     assertFalse(o.broadcastEnabled());
+    assertEquals(LoggingOptions.Broadcast.OFF, o.broadcast());
     assertEquals(9100, o.broadcastPort());
     assertTrue(o.fileEnabled());
     assertSame(
@@ -287,5 +315,41 @@ class EngineLoggingTest {
                 IllegalArgumentException.class,
                 () -> LoggingOptions.defaults().withBroadcast(true, -1))
             .getClass());
+  }
+
+  @Test
+  void theBroadcastModeAndIdleTimeoutFollowTheConfig() {
+    var defaults = LoggingOptions.from(io.kiwidb.engine.config.EngineConfig.defaults(), true);
+    assertEquals(LoggingOptions.Broadcast.TCP, defaults.broadcast());
+    assertEquals(java.time.Duration.ofMinutes(5), defaults.idleTimeout());
+    var unix =
+        io.kiwidb.engine.config.EngineConfig.defaults()
+            .with("log_broadcast", "unix")
+            .with("log_broadcast_idle_timeout_s", 7);
+    assertEquals(LoggingOptions.Broadcast.UNIX, LoggingOptions.from(unix, true).broadcast());
+    assertEquals(java.time.Duration.ofSeconds(7), LoggingOptions.from(unix, true).idleTimeout());
+    // A Unix-domain socket needs a real path: off for an in-memory store.
+    assertEquals(LoggingOptions.Broadcast.OFF, LoggingOptions.from(unix, false).broadcast());
+    // The reference's switch wins over log_broadcast.
+    var both = unix.with("log_broadcast_enabled", false);
+    assertEquals(LoggingOptions.Broadcast.OFF, LoggingOptions.from(both, true).broadcast());
+    var off = io.kiwidb.engine.config.EngineConfig.defaults().with("log_broadcast", "off");
+    assertFalse(LoggingOptions.from(off, true).broadcastEnabled());
+  }
+
+  @Test
+  void aUnixBroadcastListensOnTheSocketInTheLogsDirectory() throws Exception {
+    EngineLogging a =
+        start("u", LoggingOptions.defaults().withBroadcast(LoggingOptions.Broadcast.UNIX));
+    Path socket = tmp.resolve("u/logs/kiwidb.sock");
+    assertEquals(Optional.of(socket), a.logSocket());
+    assertEquals(0, a.logPort());
+    try (LogClient c = LogClient.unix(socket)) {
+      await(() -> a.broadcastServer().orElseThrow().clientCount() == 1, "unix client");
+      a.run(() -> LOG.info("over the unix socket"));
+      assertEquals(1, c.readUntil("over the unix socket").size());
+    }
+    a.close();
+    assertFalse(Files.exists(socket), "the socket file is removed at close");
   }
 }

@@ -2,20 +2,28 @@ package io.kiwidb.engine.logging;
 
 import static io.kiwidb.engine.logging.LogClient.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kiwidb.api.KiwiIOException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LogBroadcastServerTest {
   private LogBroadcastServer server;
@@ -186,6 +194,114 @@ class LogBroadcastServerTest {
       server.publish("only for the first\n");
       assertEquals(1, first.readUntil("only for the first").size());
     }
+  }
+
+  @Test
+  void aSilentClientIsDroppedAfterTheIdleTimeoutWhileAKeptAliveOneStays() throws Exception {
+    server = LogBroadcastServer.tcp(0, 8, 2, Duration.ofMillis(400), "test");
+    server.start();
+    try (LogClient silent = new LogClient(server.port());
+        LogClient alive = new LogClient(server.port())) {
+      await(() -> server.clientCount() == 2, "two clients");
+      long start = System.nanoTime();
+      // The kept-alive client sends a newline every 100 ms, as kiwi tail-log does every second.
+      while (System.nanoTime() - start < 1_500_000_000L) {
+        alive.send("\n");
+        Thread.sleep(100);
+      }
+      List<String> last = silent.readUntil("idle for");
+      assertTrue(last.get(last.size() - 1).startsWith("kiwidb log broadcast: idle"), "" + last);
+      assertTrue(silent.closedByServer());
+      assertEquals(1, server.clientCount(), "the kept-alive client stays");
+      server.publish("for the live one\n");
+      assertEquals(1, alive.readUntil("for the live one").size());
+    }
+  }
+
+  @Test
+  void idleClientsFreeTheirPlacesForANewTail() throws Exception {
+    // Sixteen connections that do nothing lock the operator out only until the timeout.
+    server = LogBroadcastServer.tcp(0, 8, 2, Duration.ofMillis(300), "test");
+    server.start();
+    try (LogClient a = new LogClient(server.port());
+        LogClient b = new LogClient(server.port())) {
+      await(() -> server.clientCount() == 2, "the cap filled");
+      try (LogClient refused = new LogClient(server.port())) {
+        assertTrue(refused.readUntil("too many clients").size() >= 1, "locked out while full");
+      }
+      await(() -> server.clientCount() == 0, "idle clients dropped");
+      assertTrue(a.readUntil("idle for").size() >= 1 && a.closedByServer());
+      assertTrue(b.readUntil("idle for").size() >= 1 && b.closedByServer());
+      try (LogClient operator = new LogClient(server.port())) {
+        await(() -> server.clientCount() == 1, "the operator's tail");
+        server.publish("served\n");
+        assertEquals(1, operator.readUntil("served").size());
+      }
+    }
+  }
+
+  @Test
+  void aClientReceivingLinesIsNotIdle() throws Exception {
+    server = LogBroadcastServer.tcp(0, 64, 2, Duration.ofMillis(400), "test");
+    server.start();
+    try (LogClient reader = new LogClient(server.port())) {
+      await(() -> server.clientCount() == 1, "client");
+      for (int i = 0; i < 12; i++) {
+        server.publish("tick " + i + "\n");
+        assertEquals(1, reader.readUntil("tick " + i).size());
+        Thread.sleep(100);
+      }
+      assertEquals(1, server.clientCount());
+    }
+  }
+
+  @Test
+  void aUnixSocketIsForItsOwnerOnlyAndRemovedAtStop(@TempDir Path dir) throws Exception {
+    Path socket = dir.resolve("kiwidb.sock");
+    server = LogBroadcastServer.unix(socket, 8, 2, Duration.ZERO, "test");
+    assertEquals(0, server.start());
+    assertEquals(
+        PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(socket));
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(60),
+        () -> {
+          try (LogClient c = LogClient.unix(socket)) {
+            await(() -> server.clientCount() == 1, "unix client");
+            server.publish("over unix\n");
+            assertEquals(1, c.readUntil("over unix").size());
+            server.stop();
+            assertTrue(c.closedByServer());
+          }
+        });
+    assertFalse(Files.exists(socket));
+  }
+
+  @Test
+  void aStaleSocketFileIsReplacedButAnotherFileIsNot(@TempDir Path dir) throws Exception {
+    Path socket = dir.resolve("kiwidb.sock");
+    // A crashed engine's socket: bound, never removed.
+    try (var stale = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      stale.bind(UnixDomainSocketAddress.of(socket));
+    }
+    assertTrue(Files.exists(socket));
+    server = LogBroadcastServer.unix(socket, 8, 2, Duration.ZERO, "test");
+    server.start();
+    server.stop();
+    Path regular = Files.writeString(dir.resolve("not-a-socket"), "data");
+    LogBroadcastServer refused = LogBroadcastServer.unix(regular, 8, 2, Duration.ZERO, "test");
+    KiwiIOException e = assertThrows(KiwiIOException.class, refused::start);
+    assertTrue(e.getMessage().contains("is not a socket"), e.getMessage());
+    assertEquals("data", Files.readString(regular));
+  }
+
+  @Test
+  void aSocketPathOverTheLimitIsRefusedNamingIt(@TempDir Path dir) {
+    Path deep = dir.resolve("d".repeat(120)).resolve("kiwidb.sock");
+    LogBroadcastServer s = LogBroadcastServer.unix(deep, 8, 2, Duration.ZERO, "test");
+    KiwiIOException e = assertThrows(KiwiIOException.class, s::start);
+    assertTrue(
+        e.getMessage().contains("107-byte limit") && e.getMessage().contains("tcp"),
+        e.getMessage());
   }
 
   @Test

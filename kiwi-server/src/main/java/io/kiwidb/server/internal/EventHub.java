@@ -7,8 +7,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
@@ -23,16 +29,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live data of {@code GET /api/events}: the engine's log lines, relayed from its TCP log
- * broadcast server (see docs/logging.md), and the stats samples, fanned out to every connected
- * event stream as server-sent events ({@code log}, {@code stats}, and one {@code hello} first).
+ * The live data of {@code GET /api/events}: the engine's log lines, relayed from its log broadcast
+ * server on 127.0.0.1 or its Unix-domain socket (see docs/logging.md), and the stats samples,
+ * fanned out to every connected event stream as server-sent events ({@code log}, {@code stats}, and
+ * one {@code hello} first).
  *
  * <p>Design: nothing on the engine's side or in the relay ever waits for a browser. The relay
  * thread reads the broadcast socket and only offers each line to every client's bounded queue; a
  * full queue drops the line for that client (counted, and the client is told). Each client has its
  * own sender thread, so a client that stops reading stalls only itself. Clients are capped at
  * {@link #MAX_CLIENTS}, as the engine caps its broadcast clients. The last {@link #BACKLOG} lines
- * are replayed to a new client so the log view opens with context.
+ * are replayed to a new client so the log view opens with context. The relay sends the engine a
+ * newline every {@link #KEEP_ALIVE_MILLIS} so the broadcast's idle timeout never drops it on a
+ * quiet engine.
  *
  * <p>Thread safety: {@link #publishStats}, {@link #attach} and {@link #close} may be called from
  * any thread.
@@ -49,6 +58,9 @@ public final class EventHub implements AutoCloseable {
   /** Log lines replayed to a new client. */
   public static final int BACKLOG = 200;
 
+  /** How often the relay tells the engine's broadcast server it is still there. */
+  static final long KEEP_ALIVE_MILLIS = 1_000;
+
   /** How often a keep-alive comment is sent to an idle stream. */
   static final long HEARTBEAT_MILLIS = 10_000;
 
@@ -56,6 +68,7 @@ public final class EventHub implements AutoCloseable {
   private static final Pattern LEVEL = Pattern.compile("^\\S+\\s+(TRACE|DEBUG|INFO|WARN|ERROR)\\b");
 
   private final int logPort;
+  private final Path logSocket;
   private final List<Client> clients = new CopyOnWriteArrayList<>();
   private final ArrayDeque<ObjectNode> backlog = new ArrayDeque<>();
   private final AtomicInteger clientIds = new AtomicInteger();
@@ -63,7 +76,7 @@ public final class EventHub implements AutoCloseable {
   private final Thread relay;
   private volatile boolean running = true;
   private volatile String relayState;
-  private volatile Socket relaySocket;
+  private volatile SocketChannel relaySocket;
   private String lastLevel = "INFO";
 
   /** A subscriber's choice of events. */
@@ -76,11 +89,21 @@ public final class EventHub implements AutoCloseable {
    * @param logPort the engine's log broadcast port, 0 when the engine runs none
    */
   public EventHub(int logPort) {
+    this(logPort, null);
+  }
+
+  /**
+   * @param logPort the engine's log broadcast port on 127.0.0.1, 0 when it runs none there
+   * @param logSocket the engine's log broadcast Unix-domain socket, or {@code null} when none
+   */
+  public EventHub(int logPort, Path logSocket) {
     this.logPort = logPort;
-    this.relayState = logPort == 0 ? "disabled" : "connecting";
+    this.logSocket = logSocket;
+    boolean enabled = logPort != 0 || logSocket != null;
+    this.relayState = enabled ? "connecting" : "disabled";
     this.relay = new Thread(this::relayLoop, "kiwi-server-log-relay");
     relay.setDaemon(true);
-    if (logPort != 0) {
+    if (enabled) {
       relay.start();
     }
   }
@@ -100,36 +123,79 @@ public final class EventHub implements AutoCloseable {
     return places.get();
   }
 
+  private SocketChannel connectRelay() throws IOException {
+    SocketAddress to =
+        logSocket != null
+            ? UnixDomainSocketAddress.of(logSocket)
+            : new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), logPort);
+    SocketChannel ch =
+        SocketChannel.open(
+            logSocket != null ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);
+    try {
+      ch.connect(to); // loopback or local: a refusal is immediate
+      return ch;
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
   private void relayLoop() {
+    Thread keepAlive = new Thread(this::keepAliveLoop, "kiwi-server-log-keepalive");
+    keepAlive.setDaemon(true);
+    keepAlive.start();
+    try {
+      while (running) {
+        try (SocketChannel s = connectRelay()) {
+          relaySocket = s;
+          relayState = "connected";
+          BufferedReader in =
+              new BufferedReader(
+                  new InputStreamReader(Channels.newInputStream(s), StandardCharsets.UTF_8));
+          for (String line = in.readLine(); line != null && running; line = in.readLine()) {
+            publishLog(line);
+          }
+        } catch (IOException e) {
+          if (running) {
+            LOG.debug("log relay: {}", e.toString());
+          }
+        } finally {
+          relaySocket = null;
+        }
+        if (!running) {
+          break;
+        }
+        // The engine closes its broadcast when it closes; until then, reconnect.
+        relayState = "connecting";
+        try {
+          TimeUnit.MILLISECONDS.sleep(1000);
+        } catch (InterruptedException e) {
+          break;
+        }
+      }
+    } finally {
+      keepAlive.interrupt();
+      relayState = "closed";
+    }
+  }
+
+  /** Sends a newline to the broadcast server now and then: it ignores it, and stays connected. */
+  private void keepAliveLoop() {
     while (running) {
-      try (Socket s = new Socket()) {
-        s.connect(
-            new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), logPort),
-            2000);
-        relaySocket = s;
-        relayState = "connected";
-        BufferedReader in =
-            new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-        for (String line = in.readLine(); line != null && running; line = in.readLine()) {
-          publishLog(line);
-        }
-      } catch (IOException e) {
-        if (running) {
-          LOG.debug("log relay: {}", e.toString());
-        }
-      }
-      if (!running) {
-        break;
-      }
-      // The engine closes its broadcast when it closes; until then, reconnect.
-      relayState = "connecting";
       try {
-        TimeUnit.MILLISECONDS.sleep(1000);
+        TimeUnit.MILLISECONDS.sleep(KEEP_ALIVE_MILLIS);
       } catch (InterruptedException e) {
-        break;
+        return;
+      }
+      SocketChannel s = relaySocket;
+      if (s != null) {
+        try {
+          s.write(ByteBuffer.wrap(new byte[] {'\n'}));
+        } catch (IOException e) {
+          // The relay sees the broken connection on its next read and reconnects.
+        }
       }
     }
-    relayState = "closed";
   }
 
   void publishLog(String line) {
@@ -205,6 +271,7 @@ public final class EventHub implements AutoCloseable {
     Client c = new Client(sse, topics, clientIds.incrementAndGet());
     ObjectNode hello = Json.object();
     hello.put("log_port", logPort);
+    hello.put("log_socket", logSocket == null ? null : logSocket.toString());
     hello.put("log_relay", relayState);
     hello.put("stats_interval_millis", StatsSampler.INTERVAL_MILLIS);
     c.offer(new Event("hello", Json.write(hello)));
@@ -226,7 +293,7 @@ public final class EventHub implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    Socket s = relaySocket;
+    SocketChannel s = relaySocket;
     if (s != null) {
       try {
         s.close();

@@ -25,9 +25,11 @@
   var source = new EventSource("/api/events?topics=log");
   source.addEventListener("hello", function (e) {
     var h = JSON.parse(e.data);
-    status.textContent = h.log_port === 0
-      ? "the engine's log broadcast is disabled (log_broadcast_enabled=false)"
-      : "live: engine log port " + h.log_port + " (relay " + h.log_relay + ")";
+    status.textContent = h.log_socket
+      ? "live: engine log socket " + h.log_socket + " (relay " + h.log_relay + ")"
+      : h.log_port === 0
+        ? "the engine's log broadcast is off (log_broadcast=off or log_broadcast_enabled=false)"
+        : "live: engine log port " + h.log_port + " (relay " + h.log_relay + ")";
     status.dataset.state = "open";
   });
   source.addEventListener("log", function (e) {

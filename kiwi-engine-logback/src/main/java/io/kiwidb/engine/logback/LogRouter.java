@@ -1,4 +1,4 @@
-package io.kiwidb.engine.logging;
+package io.kiwidb.engine.logback;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -6,14 +6,15 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import io.kiwidb.api.spi.LogCapture;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one appender kiwi-db adds to an application's logback {@link LoggerContext}: attached to the
  * {@code io.kiwidb} logger, it hands each event to the sinks of the engine named by the event's
- * {@link EngineLogging#MDC_KEY}. Engines register and unregister their sinks; the router attaches
- * itself with the first engine and detaches with the last.
+ * {@link LogCapture#ENGINE_MDC_KEY}. Engines register and unregister their sinks; the router
+ * attaches itself with the first engine and detaches with the last.
  *
  * <p>Why one router and not one filtered appender per engine: dispatch is a map lookup instead of
  * every engine's appender examining every event, and the application's logger tree changes in one
@@ -100,7 +101,7 @@ final class LogRouter extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
   @Override
   protected void append(ILoggingEvent event) {
-    String id = event.getMDCPropertyMap().get(EngineLogging.MDC_KEY);
+    String id = event.getMDCPropertyMap().get(LogCapture.ENGINE_MDC_KEY);
     EngineSinks s = id != null ? sinks.get(id) : sole;
     if (s != null) {
       s.append(event);
