@@ -136,6 +136,14 @@ final class EngineEnvironment implements AutoCloseable {
                                         .bind(ProgressListener.class)
                                         .toInstance(options.progress()))
                             .with(overrides));
+                if (created.getInstance(FileSystem.class) != dir.fileSystem()) {
+                  // The directory, its lock, the config file and the log file are already on
+                  // the builder's file system: storage on another one would split the store.
+                  throw new IllegalArgumentException(
+                      "a Guice module rebound FileSystem; pass the file system to"
+                          + " LsmEngine.builder(dataRoot).fileSystem(fs) instead, so the data"
+                          + " directory, its lock, config and logs use the same one");
+                }
                 SpiCatalog known = created.getInstance(SpiCatalog.class);
                 known.check(store.current());
                 store.addValidator(known.validator(store.effective()));

@@ -69,6 +69,8 @@ final class EnvironmentModule extends AbstractModule {
   @Override
   protected void configure() {
     binder().requireExplicitBindings();
+    // A dependency cycle is a design error here, not something to paper over with a proxy.
+    binder().disableCircularProxies();
     bind(DataDirectory.class).toInstance(dir);
     bind(WriteAccess.class)
         .toInstance(

@@ -103,10 +103,12 @@ public final class LsmEngine implements StorageEngine {
   /**
    * How to open a store: its directory, and optionally its config file, its file system and Guice
    * modules whose bindings replace or add to the engine's. The bindings an application may replace:
-   * {@link FileSystem}; {@link io.kiwidb.api.spi.MemTableFactory}, {@link
-   * io.kiwidb.api.spi.FilterPolicy}, {@link io.kiwidb.api.spi.CompactionStrategy} and {@link
-   * io.kiwidb.api.spi.Compressor} (the selected implementation), and their {@code MapBinder<String,
-   * T>} maps, to which a module may add implementations that config then names.
+   * {@link io.kiwidb.api.spi.MemTableFactory}, {@link io.kiwidb.api.spi.FilterPolicy}, {@link
+   * io.kiwidb.api.spi.CompactionStrategy} and {@link io.kiwidb.api.spi.Compressor} (the selected
+   * implementation), and their {@code MapBinder<String, T>} maps, to which a module may add
+   * implementations that config then names. The file system is set with {@link #fileSystem} only: a
+   * module that rebinds {@link FileSystem} fails the open, since the directory, lock, config and
+   * logs are opened before the modules apply.
    *
    * <p>Thread safety: not thread-safe; build on one thread.
    */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.multibindings.MapBinder;
 import io.kiwidb.api.InvalidConfigException;
+import io.kiwidb.api.spi.FileSystem;
 import io.kiwidb.api.spi.MemTable;
 import io.kiwidb.api.spi.MemTableFactory;
 import io.kiwidb.testkit.InMemoryFileSystem;
@@ -70,6 +71,21 @@ class LsmEngineBuilderTest {
     assertEquals("memtable_impl", e.key());
     // The failed open left nothing locked: the next one works.
     writeConfig(fs, ROOT, Map.of());
+    LsmEngine.builder(ROOT).fileSystem(fs).open().close();
+  }
+
+  @Test
+  void aModuleThatRebindsTheFileSystemFailsTheOpenAndLeavesNothingLocked() {
+    InMemoryFileSystem other = new InMemoryFileSystem();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                LsmEngine.builder(ROOT)
+                    .fileSystem(fs)
+                    .modules(binder -> binder.bind(FileSystem.class).toInstance(other))
+                    .open());
+    assertTrue(e.getMessage().contains(".fileSystem(fs)"), e.getMessage());
     LsmEngine.builder(ROOT).fileSystem(fs).open().close();
   }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The worked example of {@code docs/format/sstable.md}: a three-entry table written with a fixed
  * clock must have exactly the bytes in {@code testdata/sstable-example.hex} (the page shows the
- * same dump). A format change fails here first; regenerate with {@code -Dkiwi.rewrite.golden=true}
+ * same dump). A format change fails here first; regenerate with {@code -Dkiwi.golden.rewrite=true}
  * and update the page.
  */
 class TableFormatExampleTest {
@@ -47,7 +47,7 @@ class TableFormatExampleTest {
   @Test
   void exampleTableHasTheDocumentedBytes() throws IOException {
     String actual = hexDump(exampleTable());
-    if (Boolean.getBoolean("kiwi.rewrite.golden")) {
+    if (Boolean.getBoolean("kiwi.golden.rewrite")) {
       System.out.println("=== sstable-example.hex ===\n" + actual);
     }
     String expected;
