@@ -146,6 +146,11 @@ class CompactionSchedulerTest {
     assertEquals(1, history.snapshot().running().size());
     release.countDown();
     verify(stall, timeout(10_000)).l0Changed();
+    // The job tells the stall before it records itself as finished: wait for the record.
+    while (history.snapshot().recent().isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "the finished job was never recorded");
+      Thread.sleep(5);
+    }
     CompactionInfo done = history.snapshot().recent().get(0);
     assertEquals("scripted", done.strategy());
     assertEquals(List.of("L2:9"), done.outputFiles());
