@@ -8,6 +8,7 @@ import io.kiwidb.api.Limits;
 import io.kiwidb.api.ScanOptions;
 import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,25 @@ import org.slf4j.LoggerFactory;
  * <h2>Restore</h2>
  *
  * Changelog records arrive through a batching restore callback and go straight to the engine in
- * large write batches (they are committed data), bypassing the buffer.
+ * large write batches (they are committed data), bypassing the buffer, <em>without the WAL</em>
+ * ({@link WriteOptions#NO_WAL}): the changelog is their log. Until a flush has put them in tables
+ * the engine is in an <em>unlogged phase</em>, and the store keeps one rule through it: no logged
+ * write follows an unlogged one before {@link StorageEngine#flush(boolean) flush(true)} has made
+ * the unlogged ones durable. The engine installs flushed memtables strictly in write order, so
+ * after a crash at any moment the engine holds a prefix of the store's writes: the offsets it holds
+ * are those of a commit whose data it holds too, and Kafka Streams restores the rest from the
+ * changelog. In the unlogged phase:
+ *
+ * <ul>
+ *   <li>a commit that only records offsets (no buffered writes) while restore batches keep coming
+ *       is written without the WAL too, in one batch with its offsets and position (Kafka Streams'
+ *       state updater commits restoring tasks every {@code commit.interval.ms}, 100 ms under
+ *       exactly-once, and a flush at each would cut the restore into tiny tables). Lost in a crash,
+ *       it is lost together with the data it covers;
+ *   <li>any other write, and a commit after which no restore batch came (restore is over or idle),
+ *       first calls {@code flush(true)}, then goes to the WAL as usual;
+ *   <li>{@link #close()} calls {@code flush(true)} before closing the engine.
+ * </ul>
  *
  * <h2>Thread safety</h2>
  *
@@ -123,8 +142,15 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   // Guarded by lock (write lock to change, read lock to read), except where noted.
   private final WriteBuffer buffer = new WriteBuffer();
   private final Map<TopicPartition, Long> committedOffsets = new HashMap<>();
-  private WriteBatch restoreBatch = new WriteBatch();
+  private final RestoreBatch restoreBatch = new RestoreBatch();
   private volatile boolean restorePending;
+
+  /** The engine holds writes made without the WAL that no flush has made durable yet. */
+  private boolean unlogged;
+
+  /** A restore batch arrived since the last commit. */
+  private boolean restoredSinceCommit;
+
   private boolean spilled;
   private boolean stateKeyStored;
   private byte[] committedPosition;
@@ -354,6 +380,15 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
       }
       try {
         drainRestoreBatch();
+        if (unlogged) {
+          try {
+            makeUnloggedDurable("close");
+          } catch (ProcessorStateException e) {
+            // Consistent all the same: the offsets written since the last flush were unlogged
+            // too, so a reopen finds an earlier commit and Kafka Streams restores from there.
+            LOG.warn("kiwi store '{}': {}; the next open restores it again", name, e.getMessage());
+          }
+        }
       } finally {
         if (!buffer.isEmpty()) {
           LOG.debug("kiwi store '{}' drops {} uncommitted write(s) at close", name, buffer.size());
@@ -390,9 +425,25 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     lock.writeLock().lock();
     try {
       checkOpen();
-      drainRestoreBatch();
-      Map<TopicPartition, Long> next = new HashMap<>(committedOffsets);
+      // An offsets-only commit while restore batches keep coming stays in the unlogged phase, and
+      // its batch carries the pending restore records with the offsets that cover them; anything
+      // else ends the phase first (see the class comment).
+      boolean staysUnlogged =
+          (unlogged || restorePending) && restoredSinceCommit && buffer.isEmpty() && !spilled;
+      restoredSinceCommit = false;
       WriteBatch batch = new WriteBatch();
+      boolean carriesRestore = staysUnlogged && !restoreBatch.isEmpty();
+      if (staysUnlogged) {
+        restoreBatch.addTo(batch);
+        restoreBatch.clear();
+        restorePending = false;
+      } else {
+        drainRestoreBatch();
+        if (unlogged) {
+          makeUnloggedDurable("commit");
+        }
+      }
+      Map<TopicPartition, Long> next = new HashMap<>(committedOffsets);
       if (changelogOffsets.isEmpty()) {
         for (TopicPartition tp : committedOffsets.keySet()) {
           batch.delete(KeyCodec.offsetKey(tp));
@@ -415,7 +466,11 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
         positionBytes = PositionCodec.encode(position);
       }
       boolean positionChanged = !Arrays.equals(positionBytes, committedPosition);
-      if (buffer.isEmpty() && next.equals(committedOffsets) && !positionChanged && !spilled) {
+      if (!carriesRestore
+          && buffer.isEmpty()
+          && next.equals(committedOffsets)
+          && !positionChanged
+          && !spilled) {
         return; // nothing new: no write, no fsync
       }
       addBuffer(batch);
@@ -425,7 +480,7 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
       if (spilled) {
         batch.put(KeyCodec.STATE_KEY, STATE_COMMITTED);
       }
-      write(batch, "commit");
+      write(batch, "commit", staysUnlogged ? WriteOptions.NO_WAL : WriteOptions.DEFAULTS);
       buffer.clear();
       committedOffsets.clear();
       committedOffsets.putAll(next);
@@ -473,7 +528,7 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     // The marker goes first in the same batch: the engine never holds spilled data without it.
     batch.put(KeyCodec.STATE_KEY, STATE_SPILLED);
     addBuffer(batch);
-    write(batch, "early write of uncommitted data");
+    write(batch, "early write of uncommitted data", WriteOptions.DEFAULTS);
     buffer.clear();
     spilled = true;
     stateKeyStored = true;
@@ -490,12 +545,55 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     }
   }
 
-  private void write(WriteBatch batch, String what) {
+  /** Caller holds the write lock. */
+  private void write(WriteBatch batch, String what, WriteOptions options) {
+    if (!options.disableWal() && unlogged) {
+      makeUnloggedDurable(what); // never a logged write after an unflushed unlogged one
+    }
     try {
-      engine.write(batch);
+      engine.write(batch, options);
     } catch (KiwiException e) {
       throw new ProcessorStateException(
           "kiwi store '" + name + "': " + what + " failed: " + e.getMessage(), e);
+    }
+    if (options.disableWal()) {
+      unlogged = true;
+    }
+  }
+
+  /**
+   * Ends the unlogged phase: returns once every write made without the WAL is in tables. Caller
+   * holds the write lock.
+   */
+  private void makeUnloggedDurable(String before) {
+    long start = System.nanoTime();
+    try {
+      engine.flush(true);
+    } catch (KiwiException e) {
+      throw new ProcessorStateException(
+          "kiwi store '"
+              + name
+              + "': flushing the restored data (written without the WAL) before the "
+              + before
+              + " failed: "
+              + e.getMessage(),
+          e);
+    }
+    unlogged = false;
+    LOG.debug(
+        "kiwi store '{}': restored data flushed before the {} in {} ms",
+        name,
+        before,
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** Whether the engine holds unlogged writes no flush has made durable yet (for tests). */
+  boolean inUnloggedPhase() {
+    lock.readLock().lock();
+    try {
+      return unlogged;
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -503,24 +601,23 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
 
   /**
    * Applies changelog records (already converted to the store's value format) in large engine
-   * batches. The records are committed data, so they skip the buffer.
+   * batches written without the WAL. The records are committed data, so they skip the buffer.
    */
   void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
     lock.writeLock().lock();
     try {
       checkOpen();
+      if (!records.isEmpty()) {
+        restoredSinceCommit = true;
+      }
       for (ConsumerRecord<byte[], byte[]> record : records) {
         synchronized (position) {
           ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(
               record, consistencyEnabled, position);
         }
         byte[] key = KeyCodec.dataKey(name, record.key());
-        if (record.value() == null) {
-          restoreBatch.delete(key);
-        } else {
-          restoreBatch.put(key, record.value());
-        }
-        if (restoreBatch.approximateBytes() >= RESTORE_BATCH_BYTES) {
+        restoreBatch.add(key, record.value()); // a null value is a delete
+        if (restoreBatch.bytes() >= RESTORE_BATCH_BYTES) {
           drainRestoreBatch();
         }
       }
@@ -533,10 +630,10 @@ class KiwiKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   /** Caller holds the write lock. */
   private void drainRestoreBatch() {
     if (!restoreBatch.isEmpty()) {
-      WriteBatch batch = restoreBatch;
-      restoreBatch = new WriteBatch();
+      WriteBatch batch = restoreBatch.toWriteBatch();
+      restoreBatch.clear();
       restorePending = false;
-      write(batch, "restore");
+      write(batch, "restore", WriteOptions.NO_WAL);
     }
     restorePending = false;
   }
