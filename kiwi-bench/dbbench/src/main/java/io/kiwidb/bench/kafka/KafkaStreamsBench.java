@@ -108,12 +108,13 @@ public final class KafkaStreamsBench {
           deleteRecursively(state);
           results.add(
               new String[] {
-                String.valueOf(round), store, p[3], p[4], p[5], p[6], r[3], r[4], r[6]
+                String.valueOf(round), store, p[3], p[4], p[5], p[6], r[3], r[4], r[6], r[7]
               });
           System.out.printf(
               Locale.ROOT,
               "round %d %-7s process %s records in %s s (%.0f records/s), peak heap %s MiB,"
-                  + " peak RSS %s MiB; restore %s records in %s s, peak RSS %s MiB%n",
+                  + " peak RSS %s MiB; restore %s records in %s s, peak RSS %s MiB, close after"
+                  + " restore %s s%n",
               round,
               store,
               p[3],
@@ -123,7 +124,8 @@ public final class KafkaStreamsBench {
               p[6],
               r[3],
               r[4],
-              r[6]);
+              r[6],
+              r[7]);
         }
       }
       summarize(results);
@@ -300,15 +302,15 @@ public final class KafkaStreamsBench {
     System.out.println();
     System.out.println(
         "| round | store | records/s | peak heap MiB | peak RSS MiB | restore s | restore records/s"
-            + " | restore RSS MiB |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+            + " | restore RSS MiB | close after restore s |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     Map<String, List<double[]>> byStore = new LinkedHashMap<>();
     for (String[] r : results) {
       double rate = Double.parseDouble(r[2]) / Double.parseDouble(r[3]);
       double restoreRate = Double.parseDouble(r[6]) / Double.parseDouble(r[7]);
       System.out.printf(
           Locale.ROOT,
-          "| %s | %s | %.0f | %s | %s | %s | %.0f | %s |%n",
+          "| %s | %s | %.0f | %s | %s | %s | %.0f | %s | %s |%n",
           r[0],
           r[1],
           rate,
@@ -316,7 +318,8 @@ public final class KafkaStreamsBench {
           r[5],
           r[7],
           restoreRate,
-          r[8]);
+          r[8],
+          r[9]);
       byStore
           .computeIfAbsent(r[1], k -> new ArrayList<>())
           .add(
@@ -326,26 +329,28 @@ public final class KafkaStreamsBench {
                 Double.parseDouble(r[5]),
                 Double.parseDouble(r[7]),
                 restoreRate,
-                Double.parseDouble(r[8])
+                Double.parseDouble(r[8]),
+                Double.parseDouble(r[9])
               });
     }
     System.out.println();
     System.out.println(
         "| median | records/s | peak heap MiB | peak RSS MiB | restore s | restore records/s |"
-            + " restore RSS MiB |");
-    System.out.println("|---|---|---|---|---|---|---|");
+            + " restore RSS MiB | close after restore s |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     byStore.forEach(
         (store, rows) ->
             System.out.printf(
                 Locale.ROOT,
-                "| %s | %.0f | %.0f | %.0f | %.2f | %.0f | %.0f |%n",
+                "| %s | %.0f | %.0f | %.0f | %.2f | %.0f | %.0f | %.2f |%n",
                 store,
                 median(rows, 0),
                 median(rows, 1),
                 median(rows, 2),
                 median(rows, 3),
                 median(rows, 4),
-                median(rows, 5)));
+                median(rows, 5),
+                median(rows, 6)));
   }
 
   private static double median(List<double[]> rows, int column) {
