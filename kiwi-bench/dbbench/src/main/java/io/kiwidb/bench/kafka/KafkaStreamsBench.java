@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>
  * java -cp kiwi-bench/target/kiwi-bench.jar:kiwi-bench/target/lib/* \
  *     io.kiwidb.bench.kafka.KafkaStreamsBench [--records 1000000] [--keys 100000] [--rounds 3]
- *     [--work /tmp/kiwi-kafka-bench] [--app-heap 1g]
+ *     [--work /tmp/kiwi-kafka-bench] [--app-heap 1g] [--jfr /tmp/kiwi-kafka-jfr]
  * </pre>
  */
 public final class KafkaStreamsBench {
@@ -51,6 +51,8 @@ public final class KafkaStreamsBench {
     opts.put("rounds", "3");
     opts.put("work", "/tmp/kiwi-kafka-bench");
     opts.put("app-heap", "1g");
+    // A directory: every app run records a JFR profile there (<application.id>-<mode>.jfr).
+    opts.put("jfr", "");
     for (int i = 0; i + 1 < args.length; i += 2) {
       String key = args[i].replaceFirst("^--", "");
       if (!opts.containsKey(key)) {
@@ -266,25 +268,32 @@ public final class KafkaStreamsBench {
       throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
     Path log = work.resolve(appId + "-" + mode + ".log");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add("-Xms" + opts.get("app-heap"));
+    cmd.add("-Xmx" + opts.get("app-heap"));
+    if (!opts.get("jfr").isEmpty()) {
+      Path jfr = Path.of(opts.get("jfr")).toAbsolutePath();
+      Files.createDirectories(jfr);
+      cmd.add(
+          "-XX:StartFlightRecording=settings=profile,filename="
+              + jfr.resolve(appId + "-" + mode + ".jfr"));
+    }
+    cmd.addAll(
+        List.of(
+            "-Dguice_bytecode_gen_option=DISABLED",
+            "-Dlogback.configurationFile=" + logback,
+            "-cp",
+            System.getProperty("java.class.path"),
+            CountByKeyApp.class.getName(),
+            mode,
+            store,
+            bootstrap,
+            appId,
+            state.toString(),
+            String.valueOf(records)));
     Process p =
-        new ProcessBuilder(
-                java,
-                "-Xms" + opts.get("app-heap"),
-                "-Xmx" + opts.get("app-heap"),
-                "-Dguice_bytecode_gen_option=DISABLED",
-                "-Dlogback.configurationFile=" + logback,
-                "-cp",
-                System.getProperty("java.class.path"),
-                CountByKeyApp.class.getName(),
-                mode,
-                store,
-                bootstrap,
-                appId,
-                state.toString(),
-                String.valueOf(records))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(40, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new IllegalStateException(mode + " " + store + " did not finish; see " + log);
