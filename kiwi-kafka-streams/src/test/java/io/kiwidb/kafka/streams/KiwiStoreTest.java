@@ -252,6 +252,59 @@ class KiwiStoreTest {
   }
 
   @Test
+  void restoreIsUnloggedUntilACommitEndsItAndNeverLogsBehindUnflushedData() {
+    TestStoreContext ctx = context();
+    try (var c = new Closer(open(ctx))) {
+      RecordBatchingStateRestoreCallback callback =
+          (RecordBatchingStateRestoreCallback) ctx.restoreCallback;
+      long walBefore = c.s.engineForTests().stats().counters().walBytesWritten();
+      callback.restoreBatch(
+          List.of(
+              new ConsumerRecord<>(CHANGELOG.topic(), 0, 0, v("a"), v("1")),
+              new ConsumerRecord<>(CHANGELOG.topic(), 0, 1, v("a"), v("2")),
+              new ConsumerRecord<>(CHANGELOG.topic(), 0, 2, v("b"), v("3"))));
+      // The state updater's periodic commit during restore: unlogged, with the records.
+      c.s.commit(Map.of(CHANGELOG, 3L));
+      assertTrue(c.s.inUnloggedPhase());
+      callback.restoreBatch(List.of(new ConsumerRecord<>(CHANGELOG.topic(), 0, 3, v("b"), null)));
+      c.s.commit(Map.of(CHANGELOG, 4L));
+      assertTrue(c.s.inUnloggedPhase());
+      assertEquals(
+          walBefore,
+          c.s.engineForTests().stats().counters().walBytesWritten(),
+          "restore and its commits wrote no WAL");
+      assertEquals("2", str(c.s.get(b("a"))), "the newest version of a key in a batch wins");
+      assertNull(c.s.get(b("b")));
+      // No restore batch since the last commit: restore is over, the next commit flushes.
+      c.s.commit(Map.of(CHANGELOG, 4L));
+      assertFalse(c.s.inUnloggedPhase());
+      assertTrue(c.s.engineForTests().stats().l0SstableCount() > 0, "flushed to a table");
+      // Processing writes go to the WAL again.
+      c.s.put(b("c"), v("4"));
+      c.s.commit(Map.of(CHANGELOG, 4L));
+      assertTrue(c.s.engineForTests().stats().counters().walBytesWritten() > walBefore);
+    }
+  }
+
+  @Test
+  void aProcessingCommitRightAfterRestoreFlushesTheRestoreFirst() {
+    TestStoreContext ctx = context();
+    try (var c = new Closer(open(ctx))) {
+      ((RecordBatchingStateRestoreCallback) ctx.restoreCallback)
+          .restoreBatch(List.of(new ConsumerRecord<>(CHANGELOG.topic(), 0, 0, v("k"), v("v"))));
+      c.s.put(b("p"), v("x"));
+      assertTrue(c.s.inUnloggedPhase());
+      c.s.commit(Map.of(CHANGELOG, 1L));
+      assertFalse(c.s.inUnloggedPhase());
+      assertTrue(c.s.engineForTests().stats().l0SstableCount() > 0);
+    }
+    try (var c = new Closer(open(ctx))) {
+      assertEquals("v", str(c.s.get(b("k"))));
+      assertEquals("x", str(c.s.get(b("p"))));
+    }
+  }
+
+  @Test
   void restoredRecordsAreVisibleBeforeTheNextReadWithoutACommit() {
     TestStoreContext ctx = context();
     try (var c = new Closer(open(ctx))) {
