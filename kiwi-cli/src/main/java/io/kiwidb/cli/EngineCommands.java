@@ -6,6 +6,7 @@ import io.kiwidb.api.KiwiIterator;
 import io.kiwidb.api.Limits;
 import io.kiwidb.api.ScanOptions;
 import io.kiwidb.api.StorageEngine;
+import io.kiwidb.api.WriteOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -117,7 +118,8 @@ final class EngineCommands {
         "Writes a value for a key.",
         "The value is the argument after the key, in the chosen format; or - to read it from"
             + " standard input, or --value-file <path> to read it from a file. Both are read byte"
-            + " for byte, whatever the format, up to the value limit (16 MiB)."
+            + " for byte, whatever the format, up to the value limit (16 MiB).",
+        "Durability follows wal_sync_mode unless --sync, --no-sync or --no-wal says otherwise."
       })
   static final class Put extends KeyCommand {
     @Parameters(
@@ -133,7 +135,10 @@ final class EngineCommands {
         description = "Read the value from this file (- for standard input), byte for byte.")
     String valueFile;
 
+    @Mixin WriteFlags flags;
+
     private byte[] v;
+    private WriteOptions options;
 
     Put() {
       super(EngineHost.Access.WRITE);
@@ -142,6 +147,7 @@ final class EngineCommands {
     @Override
     void prepare(Output o) {
       super.prepare(o);
+      options = flags.options(spec.commandLine());
       if (valueFile != null && value != null) {
         throw new picocli.CommandLine.ParameterException(
             spec.commandLine(),
@@ -166,7 +172,7 @@ final class EngineCommands {
 
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
-      engine.put(k, v);
+      engine.put(k, v, options);
       return ack(o);
     }
   }
@@ -194,15 +200,28 @@ final class EngineCommands {
   @Command(
       name = "del",
       aliases = "delete",
-      description = "Deletes a key (writes a tombstone); deleting an absent key is fine.")
+      description = {
+        "Deletes a key (writes a tombstone); deleting an absent key is fine.",
+        "Durability follows wal_sync_mode unless --sync, --no-sync or --no-wal says otherwise."
+      })
   static final class Del extends KeyCommand {
+    @Mixin WriteFlags flags;
+
+    private WriteOptions options;
+
     Del() {
       super(EngineHost.Access.WRITE);
     }
 
     @Override
+    void prepare(Output o) {
+      super.prepare(o);
+      options = flags.options(spec.commandLine());
+    }
+
+    @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
-      engine.delete(k);
+      engine.delete(k, options);
       return ack(o);
     }
   }
@@ -278,17 +297,36 @@ final class EngineCommands {
 
   @Command(
       name = "flush",
-      description = "Freezes the active memtable and queues it for writing to an L0 table.")
+      description = {
+        "Freezes the active memtable and queues it for writing to an L0 table.",
+        "With --wait it returns once that memtable and every one queued before it are in tables,"
+            + " so every earlier write, --no-wal ones included, is durable."
+      })
   static final class Flush extends Base {
+    @Option(
+        names = "--wait",
+        description =
+            "Wait until the memtables are written to tables (and fail, exit 4, if a flush fails).")
+    boolean waitForTables;
+
     Flush() {
       super(EngineHost.Access.WRITE);
     }
 
     @Override
     int execute(StorageEngine engine, Output o, EngineHost host) {
-      boolean queued = engine.flush();
+      boolean queued = engine.flush(waitForTables);
       if (o.json) {
-        o.print(Output.object().put("flushed", queued));
+        ObjectNode n = Output.object().put("flushed", queued);
+        if (waitForTables) {
+          n.put("waited", true);
+        }
+        o.print(n);
+      } else if (waitForTables) {
+        o.println(
+            queued
+                ? "flushed: the active memtable and every earlier one are in tables"
+                : "nothing to flush: the active memtable is empty; every earlier one is in tables");
       } else {
         o.println(
             queued

@@ -57,6 +57,12 @@ final class FakeStorageEngine implements StorageEngine {
   int closes;
   int logPort;
 
+  /** The options of every put, delete and batch, in call order: what the commands asked for. */
+  final List<WriteOptions> writeOptions = new ArrayList<>();
+
+  /** The {@code wait} argument of every flush, in call order. */
+  final List<Boolean> flushWaits = new ArrayList<>();
+
   FakeStorageEngine(Path dataRoot) {
     this.dataRoot = dataRoot;
     config.put("env", "dev");
@@ -91,6 +97,7 @@ final class FakeStorageEngine implements StorageEngine {
   @Override
   public void put(byte[] key, byte[] value, WriteOptions options) {
     check("put");
+    writeOptions.add(java.util.Objects.requireNonNull(options, "options"));
     Limits.checkKey(key);
     Limits.checkValue(value);
     active.add(new EntryView(key.clone(), ++seq, EntryKind.PUT, value.clone()));
@@ -113,6 +120,7 @@ final class FakeStorageEngine implements StorageEngine {
   @Override
   public void delete(byte[] key, WriteOptions options) {
     check("delete");
+    writeOptions.add(java.util.Objects.requireNonNull(options, "options"));
     Limits.checkKey(key);
     active.add(new EntryView(key.clone(), ++seq, EntryKind.DELETE, null));
     live.remove(key);
@@ -123,9 +131,9 @@ final class FakeStorageEngine implements StorageEngine {
   public void write(WriteBatch batch, WriteOptions options) {
     for (WriteBatch.Operation op : batch.operations()) {
       if (op.isDelete()) {
-        delete(op.key());
+        delete(op.key(), options);
       } else {
-        put(op.key(), op.value());
+        put(op.key(), op.value(), options);
       }
     }
   }
@@ -133,6 +141,7 @@ final class FakeStorageEngine implements StorageEngine {
   @Override
   public boolean flush(boolean wait) {
     check("flush");
+    flushWaits.add(wait);
     if (active.isEmpty()) {
       return false;
     }

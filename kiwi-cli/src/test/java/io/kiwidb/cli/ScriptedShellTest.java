@@ -115,11 +115,11 @@ class ScriptedShellTest {
     String out = run.out();
     for (String c :
         List.of(
-            "put [--value-file <path>] <key> [<value>]",
+            "put [--value-file <path>] [--sync] [--no-sync] [--no-wal] <key> [<value>]",
             "get <key>",
-            "del <key>",
+            "del [--sync] [--no-sync] [--no-wal] <key>",
             "scan [--prefix <p>] [--from <a>] [--to <b>] [--limit <n>] [--reverse]",
-            "flush",
+            "flush [--wait]",
             "mem [<id>]",
             "disk [<id>]",
             "stats",

@@ -157,7 +157,7 @@ class OpenApiContractTest {
     s.put("GET /api/kv/{key} 404", t -> r(m.get("/api/kv/absent")));
     s.put("GET /api/kv/{key} 422", t -> r(bin.get("/api/kv/bin-value")));
     s.put("GET /api/kv/{key} 503", t -> r(closed.get("/api/kv/k")));
-    s.put("PUT /api/kv/{key} 200", t -> r(m.put("/api/kv/new", "{\"value\":\"n\"}")));
+    s.put("PUT /api/kv/{key} 200", t -> r(m.put("/api/kv/new?sync=false", "{\"value\":\"n\"}")));
     s.put("PUT /api/kv/{key} 400", t -> r(m.put("/api/kv/new", "{}")));
     s.put("PUT /api/kv/{key} 413", t -> r(small.put("/api/kv/k", big())));
     s.put("PUT /api/kv/{key} 415", t -> r(textPlain(m, "/api/kv/k", "PUT")));
@@ -191,7 +191,8 @@ class OpenApiContractTest {
         t ->
             r(m.delete("/api/snapshots/" + json(m.post("/api/snapshots", "")).get("id").asText())));
     s.put("DELETE /api/snapshots/{id} 404", t -> r(m.delete("/api/snapshots/nope")));
-    s.put("POST /api/flush 200", t -> r(m.post("/api/flush", "")));
+    s.put("POST /api/flush 200", t -> r(m.post("/api/flush?wait=true", "")));
+    s.put("POST /api/flush 400", t -> r(m.post("/api/flush?wait=soon", "")));
     s.put("POST /api/flush 503", t -> r(closed.post("/api/flush", "")));
     s.put("GET /api/stats 200", t -> r(m.get("/api/stats")));
     s.put("GET /api/stats 503", t -> r(closed.get("/api/stats")));

@@ -44,7 +44,16 @@ final class ServerFixture implements AutoCloseable {
   }
 
   static ServerFixture start(Path dir, UnaryOperator<ServerOptions> options) {
-    StorageEngine engine = KiwiDb.open(dir);
+    return start(dir, options, e -> e);
+  }
+
+  /**
+   * As {@link #start(Path, UnaryOperator)}, serving {@code wrap} of the engine (a recording
+   * decorator, say); {@link #engine} is the served one.
+   */
+  static ServerFixture start(
+      Path dir, UnaryOperator<ServerOptions> options, UnaryOperator<StorageEngine> wrap) {
+    StorageEngine engine = wrap.apply(KiwiDb.open(dir));
     try {
       ServerOptions o =
           options.apply(

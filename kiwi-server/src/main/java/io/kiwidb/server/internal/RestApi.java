@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.kiwidb.api.Limits;
 import io.kiwidb.api.StorageEngine;
 import io.kiwidb.api.WriteBatch;
+import io.kiwidb.api.WriteOptions;
 import io.kiwidb.server.CommandRunner;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -182,25 +183,55 @@ public final class RestApi {
     send(ctx, 200, n);
   }
 
+  /** The query parameters of a write route: the encoding and the per-write options. */
+  private static final String[] WRITE_PARAMS = {"encoding", "sync", "disable_wal"};
+
+  /**
+   * The per-write options of a write route: {@code sync} ({@code true}: fsynced before the answer,
+   * {@code false}: not waiting for an fsync, absent: as {@code wal_sync_mode} says) and {@code
+   * disable_wal} (memtable only, until a flush). {@code sync=true} with {@code disable_wal=true} is
+   * a 400: a write that skips the log has nothing to fsync.
+   */
+  static WriteOptions writeOptions(Params p) {
+    WriteOptions.Sync sync =
+        p.string("sync") == null
+            ? WriteOptions.Sync.DEFAULT
+            : p.bool("sync", false) ? WriteOptions.Sync.SYNC : WriteOptions.Sync.NO_SYNC;
+    boolean disableWal = p.bool("disable_wal", false);
+    if (disableWal && sync == WriteOptions.Sync.SYNC) {
+      throw ProblemException.badRequest(
+          "disable_wal",
+          "disable_wal=true cannot be combined with sync=true: a write that skips the write-ahead"
+              + " log has nothing to fsync (make it durable with POST /api/flush?wait=true)");
+    }
+    return new WriteOptions(sync, disableWal);
+  }
+
   private void put(Context ctx) {
-    ByteEncoding enc = Params.of(ctx, "encoding").encoding();
+    Params p = Params.of(ctx, WRITE_PARAMS);
+    ByteEncoding enc = p.encoding();
+    WriteOptions options = writeOptions(p);
     byte[] key = pathKey(ctx, enc);
     ObjectNode body = jsonBody(ctx);
     onlyFields(body, "value");
     byte[] value = checkValue("value", enc.decode("value", stringField(body, "value", "value")));
-    engine.put(key, value);
+    engine.put(key, value, options);
     send(ctx, 200, ok());
   }
 
   private void delete(Context ctx) {
-    ByteEncoding enc = Params.of(ctx, "encoding").encoding();
+    Params p = Params.of(ctx, WRITE_PARAMS);
+    ByteEncoding enc = p.encoding();
+    WriteOptions options = writeOptions(p);
     byte[] key = pathKey(ctx, enc);
-    engine.delete(key);
+    engine.delete(key, options);
     send(ctx, 200, ok());
   }
 
   private void batch(Context ctx) {
-    ByteEncoding enc = Params.of(ctx, "encoding").encoding();
+    Params p = Params.of(ctx, WRITE_PARAMS);
+    ByteEncoding enc = p.encoding();
+    WriteOptions options = writeOptions(p);
     ObjectNode body = jsonBody(ctx);
     onlyFields(body, "ops");
     JsonNode ops = body.get("ops");
@@ -245,7 +276,7 @@ public final class RestApi {
       }
       i++;
     }
-    engine.write(batch);
+    engine.write(batch, options);
     ObjectNode n = ok();
     n.put("count", batch.size());
     send(ctx, 200, n);
@@ -306,10 +337,18 @@ public final class RestApi {
     send(ctx, 200, ok());
   }
 
+  /**
+   * {@code POST /api/flush}, with {@code wait=true}: answers once the frozen memtable and every
+   * earlier one are in tables, so every write acknowledged before, {@code disable_wal} ones
+   * included, is durable.
+   */
   private void flush(Context ctx) {
-    Params.of(ctx);
-    boolean queued = engine.flush();
-    send(ctx, 200, Json.object().put("flushed", queued));
+    boolean wait = Params.of(ctx, "wait").bool("wait", false);
+    ObjectNode n = Json.object().put("flushed", engine.flush(wait));
+    if (wait) {
+      n.put("waited", true);
+    }
+    send(ctx, 200, n);
   }
 
   private void stats(Context ctx) {
