@@ -196,7 +196,7 @@ final class JsonErrors {
                       + " is outside any string: only spaces, tabs and line breaks may separate"
                       + " values"),
           new Rule(
-              "^Unrecognized character escape .*?\\(code (\\d+)\\)",
+              "^Unrecognized character escape .*?\\((?:CTRL-CHAR, )?code (\\d+)\\)",
               m ->
                   "unknown escape '\\"
                       + printable(Integer.parseInt(m.group(1)))
@@ -326,6 +326,7 @@ final class JsonErrors {
     m = m.replaceAll("\\(\\('(.)' \\(code [^)]*\\)\\)\\)", "'$1'");
     m = m.replaceAll("\\('(.)' \\(code [^)]*\\)\\)", "'$1'");
     m = m.replaceAll("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)", "(control character $1)");
+    m = m.replaceAll("\\(CTRL-CHAR, code (\\d+)\\)", "(control character $1)");
     m = m.replaceAll("\\s*\\(code [^)]*\\)", "");
     m = m.replaceAll("\\b(?:VALUE|START|END|FIELD)_[A-Z_]+\\b", "token");
     m = m.replaceAll("\\bFeature\\b", "option");
