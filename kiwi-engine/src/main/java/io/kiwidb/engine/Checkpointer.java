@@ -368,19 +368,7 @@ final class Checkpointer {
   }
 
   private void removeTree(Path p) throws IOException {
-    List<Path> children;
-    try {
-      children = fs.list(p);
-    } catch (NotDirectoryException e) {
-      fs.deleteIfExists(p);
-      return;
-    } catch (NoSuchFileException e) {
-      return;
-    }
-    for (Path c : children) {
-      removeTree(c);
-    }
-    fs.deleteIfExists(p);
+    FileTrees.remove(fs, p);
   }
 
   private void removeQuietly(Path staging) {

@@ -2,11 +2,8 @@ package io.kiwidb.engine;
 
 import io.kiwidb.api.spi.FileSystem;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -106,18 +103,6 @@ final class FailedOpenCleanup {
   }
 
   private void removeTree(Path p) throws IOException {
-    List<Path> children;
-    try {
-      children = fs.list(p);
-    } catch (NotDirectoryException e) {
-      fs.deleteIfExists(p);
-      return;
-    } catch (NoSuchFileException e) {
-      return;
-    }
-    for (Path c : children) {
-      removeTree(c);
-    }
-    fs.deleteIfExists(p);
+    FileTrees.remove(fs, p);
   }
 }
